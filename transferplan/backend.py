@@ -1,0 +1,173 @@
+"""The only code that runs a solver: a solver-neutral linear model in, neutral numbers out.
+
+`LinearModel` holds columns (bounds, integrality, objective) and rows (COO triples) built by the
+formulation; `solve_model` loads it into an OR-Tools backend from sparse arrays in one call, maps the
+backend's status to ours and returns plain arrays. Swapping backends touches nothing else.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from ortools.linear_solver.python import model_builder as mb
+
+from .errors import SolverError
+
+INF = math.inf
+
+BACKENDS = {"highs": "highs", "scip": "scip", "glop": "glop", "pdlp": "pdlp"}
+"""Our backend names -> OR-Tools model_builder solver names (all bundled in the ortools wheel)."""
+
+# Solver options: exact optima (no default 0.01 % gap), one thread per solve (sweeps run scenarios
+# in parallel), and no banner on stdout, which must stay clean for `--format json`.
+_SPECIFIC = {
+    "highs": "output_flag=false\nmip_rel_gap=1e-9\nmip_abs_gap=1e-9\nthreads=1\nmip_feasibility_tolerance=1e-7",
+    "scip": "limits/gap = 0\nparallel/maxnthreads = 1",
+}
+
+
+class Status(enum.Enum):
+    """What a backend run established, in our words (mapped in exactly one place: `_STATUS`)."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a solution, not proven best within the time limit
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"  # time ran out with no solution and no proof
+
+
+_STATUS = {
+    mb.SolveStatus.OPTIMAL: Status.OPTIMAL,
+    mb.SolveStatus.FEASIBLE: Status.FEASIBLE,
+    mb.SolveStatus.INFEASIBLE: Status.INFEASIBLE,
+}
+
+
+@dataclass
+class LinearModel:
+    """A mixed-integer linear program under construction, independent of any solver."""
+
+    lb: list[float] = field(default_factory=list)
+    ub: list[float] = field(default_factory=list)
+    integer: list[bool] = field(default_factory=list)
+    obj: list[float] = field(default_factory=list)
+    row_lb: list[float] = field(default_factory=list)
+    row_ub: list[float] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    cols: list[int] = field(default_factory=list)
+    vals: list[float] = field(default_factory=list)
+    maximize: bool = False
+
+    def var(self, lb: float = 0.0, ub: float = INF, integer: bool = False) -> int:
+        """Add a column; returns its index."""
+        self.lb.append(lb)
+        self.ub.append(ub)
+        self.integer.append(integer)
+        self.obj.append(0.0)
+        return len(self.lb) - 1
+
+    def row(self, terms: Iterable[tuple[int, float]], lb: float = -INF, ub: float = INF) -> int:
+        """Add lb <= sum(coef * x[col]) <= ub; returns its index."""
+        index = len(self.row_lb)
+        for col, coef in terms:
+            if coef:
+                self.rows.append(index)
+                self.cols.append(col)
+                self.vals.append(coef)
+        self.row_lb.append(lb)
+        self.row_ub.append(ub)
+        return index
+
+    def set_objective(self, terms: Iterable[tuple[int, float]], maximize: bool = False) -> None:
+        """Replace the objective."""
+        self.obj = [0.0] * len(self.lb)
+        for col, coef in terms:
+            self.obj[col] += coef
+        self.maximize = maximize
+
+    @property
+    def size(self) -> tuple[int, int, int]:
+        """(variables, integer variables, constraints)."""
+        return len(self.lb), sum(self.integer), len(self.row_lb)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What a backend returned: our status, the column values, the objective and its proven bound."""
+
+    status: Status
+    values: np.ndarray
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+    @property
+    def found(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+def solve_model(
+    model: LinearModel, backend: str = "highs", time_limit: float | None = None, relax: bool = False
+) -> Solution:
+    """Solve `model` (its LP relaxation when `relax`) with one of BACKENDS."""
+    name = BACKENDS.get(backend)
+    if name is None:
+        raise SolverError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
+    built = _load(model, relax)
+    solver = mb.Solver(name)
+    if not solver.solver_is_supported():
+        raise SolverError(f"the backend '{backend}' is not in this OR-Tools build")
+    if time_limit is not None:
+        solver.set_time_limit_in_seconds(max(0.05, time_limit))
+    if name in _SPECIFIC:
+        solver.set_solver_specific_parameters(_SPECIFIC[name])
+    raw = solver.solve(built)
+    status = _STATUS.get(raw, Status.UNKNOWN)
+    if raw == mb.SolveStatus.UNBOUNDED:
+        raise SolverError("the model is unbounded: this is a bug in the formulation")
+    values = np.asarray(solver.values(built.get_variables())) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
+    bound = _bound(solver, status, relax or not any(model.integer))
+    return Solution(
+        status=status,
+        values=values if values is not None else np.zeros(0),
+        objective=solver.objective_value if values is not None else None,
+        bound=bound,
+        seconds=solver.wall_time,
+    )
+
+
+def _bound(solver: mb.Solver, status: Status, is_lp: bool) -> float | None:
+    if status is Status.OPTIMAL and is_lp:
+        return float(solver.objective_value)
+    try:
+        bound = float(solver.best_objective_bound)
+    except Exception:  # some backends have no bound to report
+        return None
+    return bound if math.isfinite(bound) else None
+
+
+def _load(model: LinearModel, relax: bool) -> mb.Model:
+    n, m = len(model.lb), len(model.row_lb)
+    matrix = sp.csr_matrix(
+        (np.asarray(model.vals, dtype=float), (np.asarray(model.rows), np.asarray(model.cols))), shape=(m, n)
+    )
+    built = mb.Model()
+    helper: Any = built.helper  # the wheel's stubs mistype numpy arrays
+    helper.fill_model_from_sparse_data(
+        np.asarray(model.lb, dtype=float),
+        np.asarray(model.ub, dtype=float),
+        np.asarray(model.obj, dtype=float),
+        np.asarray(model.row_lb, dtype=float),
+        np.asarray(model.row_ub, dtype=float),
+        matrix,
+    )
+    if not relax:
+        for col in np.flatnonzero(np.asarray(model.integer)):
+            built.helper.set_var_integrality(int(col), True)
+    built.helper.set_maximize(model.maximize)
+    return built

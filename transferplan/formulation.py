@@ -1,0 +1,474 @@
+"""The time-expanded model: variables, constraints and objectives, one method per rule of the spec.
+
+Drives are modelled one by one (each has its own route flow and content per dataset), because an
+aggregate drive pool promises plans nobody can run: one drive filled at the rate of two, or empty
+drives joining a loaded shipment to speed up its reading. Couriers carry no data and are fungible,
+so they are counted per pool. Units inside the model: terabytes and hours (well-scaled numbers).
+
+Within an interval of the grid, a plan-mode model is conservative so every solution replays in
+continuous time: a drive reads before it writes, data is sent on only from what a site held at the
+start of the interval, and a site's `io_rate` is met by connecting at most io_rate / drive rate
+drives at once. The relaxed mode (for lower bounds) drops these restrictions and rounds the grid the
+optimistic way, so its optimum is never later than any continuous-time plan's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .backend import INF, LinearModel
+from .schema import Plan
+from .timegrid import Departure, Grid, Rounding, departures
+
+TB = 10**12
+"""Bytes per model data unit."""
+HOUR = 3600
+"""Seconds per model time unit."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Which variant of the model to build."""
+
+    relaxed: bool = False  # lower-bound model (see module docstring)
+    free_last: bool = False  # the last interval's length is the variable `last` (exact makespan)
+    require_all: bool = True  # every dataset fully delivered by the end of the grid
+    use_links: bool = True  # False: the shipping-only baseline
+    use_drives: bool = True  # False: the network-only baseline
+    cost_cap: float | None = None  # cost at most this (lexicographic second phase)
+
+
+@dataclass(frozen=True)
+class DriveInfo:
+    name: str
+    type: str
+    start: str
+    capacity: float  # TB
+    write: float  # TB/h
+    read: float  # TB/h
+
+
+def _hours(seconds: Fraction) -> float:
+    return float(seconds) / HOUR
+
+
+class Formulation:
+    """Builds a LinearModel for one plan, grid and mode, and keeps the maps needed to read a solution."""
+
+    def __init__(self, plan: Plan, grid: Grid, mode: Mode = Mode()):
+        self.plan, self.grid, self.mode = plan, grid, mode
+        self.model = LinearModel()
+        self.n = grid.intervals
+        self.length = [_hours(grid.length(i)) for i in range(self.n)]
+        self._index()
+        self._variables()
+        self.add_constraints()
+
+    # ------------------------------------------------------------------ index sets
+    def _index(self) -> None:
+        plan, mode = self.plan, self.mode
+        rounding = Rounding.OPTIMISTIC if mode.relaxed else Rounding.CONSERVATIVE
+        self.deps: list[Departure] = (
+            [d for d in departures(plan, self.grid, rounding) if d.depart_point < self.n] if mode.use_drives else []
+        )
+        self.drives = [self._drive_info(*d) for d in plan.drive_names()] if mode.use_drives else []
+        self.by_name = {d.name: d for d in self.drives}
+        self.links = {n: link for n, link in plan.links.items()} if mode.use_links else {}
+        self.reach = {k: self._dataset_sites(k) for k in plan.datasets}
+        self.bays = {s: site.bays for s, site in plan.sites.items()}
+        self.drive_sites = {d.name: self._reachable_by_route(d.start) for d in self.drives}
+        self.route_deps: dict[int, Departure] = dict(enumerate(self.deps))
+        self.open = {
+            name: [
+                float(self.grid.open_seconds(self._windows(name), i)) / HOUR if link.windows else self.length[i]
+                for i in range(self.n)
+            ]
+            for name, link in self.links.items()
+        }
+
+    def _drive_info(self, name: str, type_name: str, start: str) -> DriveInfo:
+        t = self.plan.drives[type_name]
+        return DriveInfo(
+            name, type_name, start, t.capacity / TB, float(t.write_rate) * HOUR / TB, float(t.read_rate) * HOUR / TB
+        )
+
+    def _windows(self, link: str) -> list[tuple[Fraction, Fraction]]:
+        return [w for win in self.plan.links[link].windows for w in win.intervals(self.plan.start, self.grid.horizon)]
+
+    def _edges(self) -> dict[str, set[str]]:
+        edges: dict[str, set[str]] = defaultdict(set)
+        for link in self.links.values():
+            edges[link.from_].add(link.to)
+        if self.drives:
+            for route in self.plan.routes.values():
+                edges[route.from_].add(route.to)
+        return edges
+
+    def _dataset_sites(self, k: str) -> set[str]:
+        """Sites where dataset k can usefully be: reachable from `at` and able to reach `to`."""
+        ds, edges = self.plan.datasets[k], self._edges()
+        back: dict[str, set[str]] = defaultdict(set)
+        for a, bs in edges.items():
+            for b in bs:
+                back[b].add(a)
+        return _bfs(ds.at, edges) & _bfs(ds.to, back)
+
+    def _reachable_by_route(self, start: str) -> set[str]:
+        edges: dict[str, set[str]] = defaultdict(set)
+        for route in self.plan.routes.values():
+            edges[route.from_].add(route.to)
+        return _bfs(start, edges)
+
+    # ------------------------------------------------------------------ variables
+    def _variables(self) -> None:
+        m, plan = self.model, self.plan
+        self.x = {
+            (d.name, j): m.var(0, 1, True)
+            for d in self.drives
+            for j, dep in self.route_deps.items()
+            if plan.routes[dep.route].from_ in self.drive_sites[d.name]
+        }
+        self.y = {
+            (d.name, s, i): m.var(0, 1) for d in self.drives for s in self.drive_sites[d.name] for i in range(self.n)
+        }
+        self.u = {}
+        for j, dep in self.route_deps.items():
+            pool = plan.routes[dep.route].courier
+            if pool is not None:
+                self.u[j] = m.var(0, sum(plan.couriers[pool].fleet.values()), True)
+        self.w: dict[tuple[str, str, str, int], int] = {}
+        self.r: dict[tuple[str, str, str, int], int] = {}
+        for d in self.drives:
+            for k, ds in plan.datasets.items():
+                for s in self.drive_sites[d.name] & self.reach[k]:
+                    if self.bays[s] == 0:
+                        continue
+                    for i in range(self.n):
+                        if s != ds.to:
+                            self.w[d.name, k, s, i] = m.var(0, d.write * self.length[i])
+                        if s != ds.at and i > 0:
+                            self.r[d.name, k, s, i] = m.var(0, d.read * self.length[i])
+        carried = {(d, k) for d, k, _, _ in self.w}
+        self.c = {(d, k, g): m.var(0, self._drive(d).capacity) for d, k in carried for g in range(1, self.n + 1)}
+        self.f = {}
+        for name, link in self.links.items():
+            for k, ds in plan.datasets.items():
+                if (
+                    link.from_ in self.reach[k]
+                    and link.to in self.reach[k]
+                    and link.from_ != ds.to
+                    and link.to != ds.at
+                ):
+                    for i in range(self.n):
+                        if self.open[name][i] > 0:
+                            self.f[name, k, i] = m.var(0, INF)
+        self.inv = {
+            (k, s, g): m.var(0, INF)
+            for k, ds in plan.datasets.items()
+            for s in self.reach[k] - {ds.to}
+            for g in range(1, self.n)
+        }
+        self.last = m.var(0, self.length[-1]) if self.mode.free_last else None
+        self._lookups()
+
+    def _lookups(self) -> None:
+        """Indexes from (dataset, site, interval) and friends to columns, so building stays linear."""
+        self.ops_at: dict[tuple[str, str, int], list[tuple[str, int, bool]]] = defaultdict(list)  # (d,s,i)
+        self.site_in: dict[tuple[str, str, int], list[int]] = defaultdict(list)  # (k,s,i)
+        self.site_out: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.drive_w: dict[tuple[str, str, int], list[int]] = defaultdict(list)  # (d,k,i)
+        self.drive_r: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for (d, k, s, i), col in self.w.items():
+            self.ops_at[d, s, i].append((k, col, True))
+            self.site_out[k, s, i].append(col)
+            self.drive_w[d, k, i].append(col)
+        for (d, k, s, i), col in self.r.items():
+            self.ops_at[d, s, i].append((k, col, False))
+            self.site_in[k, s, i].append(col)
+            self.drive_r[d, k, i].append(col)
+        self.link_at: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for (ln, k, i), col in self.f.items():
+            self.link_at[ln, i].append(col)
+            self.site_out[k, self.links[ln].from_, i].append(col)
+            self.site_in[k, self.links[ln].to, i].append(col)
+        self.leaving: dict[tuple[str, int], list[int]] = defaultdict(list)  # (site, point) -> departures
+        self.coming: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for j, dep in self.route_deps.items():
+            route = self.plan.routes[dep.route]
+            self.leaving[route.from_, dep.depart_point].append(j)
+            self.coming[route.to, dep.arrive_point].append(j)
+        self.trips_of: dict[str, list[int]] = defaultdict(list)
+        for (d, _j), col in self.x.items():
+            self.trips_of[d].append(col)
+
+    def _drive(self, name: str) -> DriveInfo:
+        return self.by_name[name]
+
+    # ------------------------------------------------------------------ constraints
+    def add_constraints(self) -> None:
+        """Every rule of the plan format, in order. Drive flows come first: the rest refers to them."""
+        self._drive_routes()  # rule 3/4: drives start where fleet puts them and move only on routes
+        self._courier_routes()  # rule 4: couriers likewise
+        self._departures()  # rule 4: max_drives, couriers per `carry`
+        self._drive_io()  # rule 3: a drive reads or writes only at a site with bays, at its rates
+        self._site_io()  # rule 3: bays and io_rate
+        self._drive_content()  # rule 3: capacity; bytes stay on a drive until read
+        self._site_storage()  # rule 1: data exists from `ready`; nothing is sent that is not there
+        self._link_capacity()  # rule 2: bandwidth x efficiency inside windows
+        self._delivery()  # rule 1 and 6: every byte delivered, deadlines
+        self._cost_limits()  # rule 6: budget, and the cost cap of a lexicographic phase
+        self._symmetry()  # identical drives are interchangeable: order them
+
+    def _drive_routes(self) -> None:
+        m = self.model
+        for d in self.drives:
+            mine = {j: col for (dd, j), col in self.x.items() if dd == d.name}
+            for s in self.drive_sites[d.name]:
+                for g in range(self.n):
+                    terms = [(self.y[d.name, s, g], 1.0)]
+                    if g > 0:
+                        terms.append((self.y[d.name, s, g - 1], -1.0))
+                    terms += self._moves(s, g, mine)
+                    m.row(terms, *([1.0 if (g == 0 and s == d.start) else 0.0] * 2))
+
+    def _moves(self, site: str, point: int, cols: dict[int, int]) -> list[tuple[int, float]]:
+        """Flow terms at (site, point) for departure columns `cols`: leaving (+1), arriving (-1)."""
+        terms = [(cols[j], 1.0) for j in self.leaving[site, point] if j in cols]
+        return terms + [(cols[j], -1.0) for j in self.coming[site, point] if j in cols]
+
+    def _courier_routes(self) -> None:
+        for pool_name, pool in self.plan.couriers.items():
+            mine = {
+                j: col for j, col in self.u.items() if self.plan.routes[self.route_deps[j].route].courier == pool_name
+            }
+            q = {(s, i): self.model.var(0, INF) for s in self.plan.sites for i in range(self.n)}
+            for s in self.plan.sites:
+                for g in range(self.n):
+                    terms = [(q[s, g], 1.0)] + ([(q[s, g - 1], -1.0)] if g > 0 else [])
+                    start = float(pool.fleet.get(s, 0)) if g == 0 else 0.0
+                    self.model.row(terms + self._moves(s, g, mine), start, start)
+
+    def _departures(self) -> None:
+        m, plan = self.model, self.plan
+        self.trip = {}
+        for j, dep in self.route_deps.items():
+            route = plan.routes[dep.route]
+            drives = [(self.x[d.name, j], 1.0) for d in self.drives if (d.name, j) in self.x]
+            if route.max_drives is not None:
+                m.row(drives, ub=route.max_drives)
+            if j in self.u:
+                m.row(drives + [(self.u[j], -float(plan.couriers[route.courier].carry))], ub=0.0)  # type: ignore[index]
+            if route.cost_per_trip > 0:
+                self.trip[j] = m.var(0, 1, True)
+                big = len(drives) + (m.ub[self.u[j]] if j in self.u else 0)
+                m.row(drives + ([(self.u[j], 1.0)] if j in self.u else []) + [(self.trip[j], -big)], ub=0.0)
+
+    def _rate_cap(self, site: str) -> tuple[float | None, int]:
+        """(io_rate in TB/h, bays usable at once) for a site, made conservative in plan mode."""
+        io = self.plan.sites[site].io_rate
+        bays = self.bays[site]
+        if io is None:
+            return None, bays
+        io_tbh = float(io) * HOUR / TB
+        if self.mode.relaxed:
+            return io_tbh, bays
+        fastest = max((max(d.read, d.write) for d in self.drives), default=io_tbh)
+        return io_tbh, max(1, min(bays, int(io_tbh // fastest)))
+
+    def _op_terms(self, drive: str, site: str, i: int) -> list[tuple[int, float]]:
+        d = self._drive(drive)
+        io, _ = self._rate_cap(site)
+        # Where io_rate is below a drive's own rate, the drive runs at io_rate (plan mode).
+        slow = (lambda rate: min(rate, io)) if (io is not None and not self.mode.relaxed) else (lambda rate: rate)
+        return [(col, 1.0 / slow(d.write if is_write else d.read)) for _k, col, is_write in self.ops_at[drive, site, i]]
+
+    def _drive_io(self) -> None:
+        for d in self.drives:
+            for s in self.drive_sites[d.name]:
+                if self.bays[s] == 0:
+                    continue
+                for i in range(self.n):
+                    terms = self._op_terms(d.name, s, i)
+                    if terms:
+                        self.model.row(terms + [(self.y[d.name, s, i], -self.length[i])], ub=0.0)
+                        if self.last is not None and i == self.n - 1:
+                            self.model.row(terms + [(self.last, -1.0)], ub=0.0)
+
+    def _site_io(self) -> None:
+        for s, bays in self.bays.items():
+            if bays == 0:
+                continue
+            io, usable = self._rate_cap(s)
+            for i in range(self.n):
+                terms = [t for d in self.drives if s in self.drive_sites[d.name] for t in self._op_terms(d.name, s, i)]
+                if not terms:
+                    continue
+                self._scaled_row(terms, usable, i)
+                if io is not None and self.mode.relaxed:
+                    volume = [(col, 1.0) for d in self.drives for _k, col, _w in self.ops_at[d.name, s, i]]
+                    self._scaled_row(volume, io, i)
+
+    def _scaled_row(self, terms: list[tuple[int, float]], per_hour: float, i: int) -> None:
+        """sum(terms) <= per_hour x (length of interval i), the last interval's length possibly free."""
+        if self.last is not None and i == self.n - 1:
+            self.model.row(terms + [(self.last, -per_hour)], ub=0.0)
+        else:
+            self.model.row(terms, ub=per_hour * self.length[i])
+
+    def _drive_content(self) -> None:
+        m = self.model
+        by_drive: dict[str, set[str]] = defaultdict(set)
+        for d, k, _g in self.c:
+            by_drive[d].add(k)
+        for d, ks in by_drive.items():
+            for k in ks:
+                for i in range(self.n):
+                    writes = [(col, 1.0) for col in self.drive_w[d, k, i]]
+                    reads = [(col, 1.0) for col in self.drive_r[d, k, i]]
+                    before = [(self.c[d, k, i], 1.0)] if i > 0 else []
+                    # content after = before + writes - reads
+                    m.row(
+                        [(self.c[d, k, i + 1], 1.0)]
+                        + [(c, -1.0) for c, _ in before]
+                        + [(c, -1.0) for c, _ in writes]
+                        + reads,
+                        0.0,
+                        0.0,
+                    )
+                    # a drive reads only what it held at the start of the interval (plan mode)
+                    slack = writes if self.mode.relaxed else []
+                    if reads:
+                        m.row(reads + [(c, -1.0) for c, _ in before + slack], ub=0.0)
+            for g in range(1, self.n + 1):
+                m.row([(self.c[d, k, g], 1.0) for k in ks], ub=self._drive(d).capacity)
+
+    def _site_storage(self) -> None:
+        m, plan = self.model, self.plan
+        for k, ds in plan.datasets.items():
+            size = ds.size / TB
+            ready = plan.ready_seconds(k)
+            ready_point = self.grid.floor(ready) if self.mode.relaxed else self.grid.ceil(ready)
+            for s in self.reach[k] - {ds.to}:
+                for g in range(self.n):
+                    out = [(col, 1.0) for col in self._outflows(k, s, g)]
+                    inflow = [(col, 1.0) for col in self._inflows(k, s, g)]
+                    inject = size if (s == ds.at and g == ready_point) else 0.0
+                    held = [(self.inv[k, s, g], 1.0)] if g > 0 else []
+                    start = inject if g == 0 else 0.0
+                    slack = inflow if self.mode.relaxed else []
+                    if out:
+                        m.row(out + [(c, -1.0) for c, _ in held + slack], ub=start)
+                    if g + 1 < self.n:
+                        nxt = size if (s == ds.at and g + 1 == ready_point) else 0.0
+                        m.row(
+                            [(self.inv[k, s, g + 1], 1.0)] + [(c, -1.0) for c, _ in held + inflow] + out,
+                            start + nxt,
+                            start + nxt,
+                        )
+
+    def _outflows(self, k: str, s: str, i: int) -> list[int]:
+        return self.site_out.get((k, s, i), [])
+
+    def _inflows(self, k: str, s: str, i: int) -> list[int]:
+        return self.site_in.get((k, s, i), [])
+
+    def _link_capacity(self) -> None:
+        for name, link in self.links.items():
+            rate = float(link.rate) * HOUR / TB
+            for i in range(self.n):
+                terms = [(col, 1.0) for col in self.link_at.get((name, i), [])]
+                if not terms:
+                    continue
+                share = self.open[name][i] / self.length[i] if self.length[i] else 0.0
+                self._scaled_row(terms, rate * share, i)
+
+    def delivered(self, k: str, upto: int | None = None) -> list[tuple[int, float]]:
+        """Columns whose sum is the bytes (TB) of k arriving at its `to` in intervals before `upto`."""
+        to = self.plan.datasets[k].to
+        upto = self.n if upto is None else upto
+        return [(col, 1.0) for i in range(upto) for col in self._inflows(k, to, i)]
+
+    def _delivery(self) -> None:
+        for k, ds in self.plan.datasets.items():
+            size = ds.size / TB
+            self.model.row(self.delivered(k), size if self.mode.require_all else -INF, size)
+            deadline = self.plan.deadline_seconds(k)
+            if deadline is not None and deadline < self.grid.horizon:
+                self.model.row(self.delivered(k, self.grid.floor(deadline)), lb=size)
+
+    def cost_terms(self) -> list[tuple[int, float]]:
+        """The plan's cost (rule 5) as linear terms, in the plan's currency."""
+        plan, terms = self.plan, []
+        for (ln, _k, _i), col in self.f.items():
+            terms.append((col, float(plan.links[ln].cost_per_gb) * TB / 1e9))
+        for (_d, j), col in self.x.items():
+            terms.append((col, float(plan.routes[self.route_deps[j].route].cost_per_drive)))
+        for j, col in self.u.items():
+            terms.append((col, float(plan.routes[self.route_deps[j].route].cost_per_courier)))
+        for j, col in self.trip.items():
+            terms.append((col, float(plan.routes[self.route_deps[j].route].cost_per_trip)))
+        self.used = {}
+        for d in self.drives:
+            each = float(plan.drives[d.type].cost_each)
+            if each > 0:
+                self.used[d.name] = used = self.model.var(0, 1, True)
+                terms.append((used, each))
+                for col in self.trips_of[d.name]:
+                    self.model.row([(col, 1.0), (used, -1.0)], ub=0.0)
+        return terms
+
+    def _cost_limits(self) -> None:
+        self.cost = self.cost_terms()
+        caps = [float(self.plan.budget)] if self.plan.budget is not None else []
+        if self.mode.cost_cap is not None:
+            caps.append(self.mode.cost_cap)
+        if caps and self.cost:
+            self.model.row(self.cost, ub=min(caps))
+
+    def _symmetry(self) -> None:
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for d in self.drives:
+            groups[d.type, d.start].append(d.name)
+        for names in groups.values():
+            for a, b in zip(names, names[1:], strict=False):
+                trips_a = [(col, 1.0) for col in self.trips_of[a]]
+                trips_b = [(col, -1.0) for col in self.trips_of[b]]
+                if trips_a:
+                    self.model.row(trips_a + trips_b, lb=0.0)
+
+    # ------------------------------------------------------------------ objectives
+    def maximise_delivered(self) -> None:
+        """Objective of a feasibility check: as many bytes delivered as possible (TB)."""
+        self.model.set_objective([t for k in self.plan.datasets for t in self.delivered(k)], maximize=True)
+
+    def minimise_last(self) -> None:
+        """Objective of the exact-makespan step: the shortest last interval (hours)."""
+        assert self.last is not None
+        self.model.set_objective([(self.last, 1.0)])
+
+    def minimise_cost(self) -> None:
+        """Objective of the cost phase (currency)."""
+        self.model.set_objective(self.cost)
+
+    @property
+    def total_tb(self) -> float:
+        return sum(ds.size for ds in self.plan.datasets.values()) / TB
+
+
+def _bfs(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen, queue = {start}, deque([start])
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def money(value: Decimal | float) -> float:
+    """Money as a float for the model (costs are reported exactly from the schedule, not from here)."""
+    return float(value) if not math.isnan(float(value)) else 0.0

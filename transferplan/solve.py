@@ -1,0 +1,297 @@
+"""The public entry point: `solve(plan) -> Result`. Orchestrates, never prints.
+
+Horizon: the plan's `horizon`, else its deadline, else a guess from the inflow bound that doubles
+(up to a year) until a plan fits. Every plan returned has been replayed by the independent verifier;
+`Result.verified` and `Result.violations` say how that went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from . import bounds
+from .formulation import HOUR, Mode
+from .result import Baseline, CostBreakdown, DatasetResult, Result, SolverStats
+from .schedule import Schedule, build_schedule
+from .schema import Plan
+from .search import (
+    Clock,
+    Found,
+    Outcome,
+    Progress,
+    Search,
+    cheapest_at,
+    minimise_cost,
+    minimise_makespan,
+    model_is_exact,
+    relaxed_bound,
+)
+from .timegrid import build_grid
+
+__all__ = ["solve", "Progress"]
+
+DAY = Fraction(86400)
+MAX_HORIZON = 366 * DAY
+
+
+def solve(
+    plan: Plan,
+    *,
+    time_limit: float | None = 60.0,
+    backend: str = "highs",
+    baselines: bool = True,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """Compute the optimal plan (makespan or cost objective, per `plan.objective`).
+
+    Parameters
+    ----------
+    time_limit: seconds for the whole solve (None: no limit); the best plan so far is returned.
+    backend: "highs" (default), "scip".
+    baselines: also compute the best network-only and shipping-only plans, for comparison.
+    progress: called with a Progress at each step of the search.
+
+    Returns a Result whose status is optimal, feasible (time ran out before the proof), infeasible
+    (with `explanation`) or unknown (time ran out before any plan).
+    """
+    clock = Clock(time_limit)
+    blocked = bounds.unreachable(plan)
+    if blocked:
+        return _unsolved(plan, "infeasible", blocked, clock)
+    optimise = _Optimiser(plan, backend, clock, progress)
+    outcome, search = optimise.run(Mode())
+    if outcome.found is None:
+        status = "infeasible" if outcome.proven else "unknown"
+        words = optimise.explain() if status == "infeasible" else [_timeout_words(clock)]
+        return _unsolved(plan, status, words, clock, solves=outcome.solves)
+    found = outcome.found
+    if plan.objective == "makespan" and not clock.out() and any(c for _, c in found.formulation.cost):
+        found = cheapest_at(search, found)
+    schedule = build_schedule(found.formulation, found.solution.values, found.makespan)
+    lower = optimise.lower_bound(outcome, found)
+    result = _assemble(plan, schedule, outcome, found, lower, clock, search.solves)
+    if baselines:
+        result = result.model_copy(update={"baselines": optimise.baselines()})
+    return _verified(plan, result, clock)
+
+
+class _Optimiser:
+    """One plan's search: picks the horizon and grid, runs the objective, explains failures."""
+
+    def __init__(self, plan: Plan, backend: str, clock: Clock, progress: Callable[[Progress], None] | None):
+        self.plan, self.backend, self.clock, self.progress = plan, backend, clock, progress
+        self.inflow = bounds.inflow_bound(plan)
+
+    def horizon(self) -> tuple[Fraction, bool]:
+        """The first horizon to try, and whether it may grow."""
+        plan = self.plan
+        if plan.horizon is not None:
+            return plan.horizon, False
+        if plan.deadline is not None:
+            return plan.seconds(plan.deadline), False
+        guess = max(2 * self.inflow, self.inflow + 3 * DAY, 2 * DAY)
+        return min(MAX_HORIZON, -(-guess // DAY) * DAY), True
+
+    def run(self, base: Mode, plan: Plan | None = None) -> tuple[Outcome, Search]:
+        plan = plan or self.plan
+        horizon, grows = self.horizon()
+        while True:
+            grid = build_grid(plan, horizon, plan.resolution)
+            search = Search(plan, grid, base, self.backend, self.clock, self.progress)
+            search.say(f"horizon {float(horizon) / HOUR:.0f} h on {grid.intervals} intervals")
+            run = minimise_makespan if plan.objective == "makespan" else minimise_cost
+            outcome = run(search, self.inflow)
+            if outcome.found is not None or not grows or horizon >= MAX_HORIZON or self.clock.out():
+                return outcome, search
+            horizon = min(MAX_HORIZON, 2 * horizon)
+
+    def lower_bound(self, outcome: Outcome, found: Found) -> Fraction | None:
+        """A makespan no continuous-time plan can beat (seconds)."""
+        candidates = [self.inflow]
+        if outcome.lower_bound is not None and self.plan.objective == "makespan":
+            candidates.append(outcome.lower_bound)
+        if not (model_is_exact(found.formulation) and outcome.proven) and not self.clock.out():
+            relaxed = relaxed_bound(
+                self.plan,
+                self.horizon()[0] if not self.horizon()[1] else found.formulation.grid.horizon,
+                Mode(),
+                self.backend,
+                self.clock,
+            )
+            if relaxed is not None:
+                candidates.append(relaxed)
+        return min(max(candidates), found.makespan) if candidates else None
+
+    def explain(self) -> list[str]:
+        """Why no plan exists, in the user's terms, with the bound that shows it."""
+        plan, words = self.plan, []
+        if plan.budget is not None:
+            free = plan.replace(budget=None, objective="cost")
+            outcome, _ = _Optimiser(free, self.backend, self.clock, None).run(Mode())
+            if outcome.found is not None:
+                cheapest = outcome.found.cost
+                return [
+                    f"the budget {plan.budget:,} {plan.currency} is below the cheapest plan that meets the "
+                    f"deadlines, which costs {cheapest:,.2f} {plan.currency}"
+                ]
+        deadlines = {k: plan.deadline_seconds(k) for k in plan.datasets}
+        if any(d is not None for d in deadlines.values()):
+            open_plan = plan.replace(
+                deadline=None, datasets={k: ds.model_copy(update={"deadline": None}) for k, ds in plan.datasets.items()}
+            )
+            bound = relaxed_bound(open_plan, MAX_HORIZON / 4, Mode(), self.backend, self.clock) or self.inflow
+            for k, d in deadlines.items():
+                if d is not None:
+                    words.append(f"dataset '{k}' must arrive by {bounds.describe_hours(d)}")
+            words.append(
+                f"no plan meets these deadlines: delivering everything takes at least "
+                f"{bounds.describe_hours(bound)} (lower bound)"
+            )
+            return words
+        horizon, _ = self.horizon()
+        return [f"no plan delivers every dataset within the horizon of {bounds.describe_hours(horizon)}"]
+
+    def baselines(self) -> list[Baseline]:
+        out = []
+        for mode, base in (("network_only", Mode(use_drives=False)), ("shipping_only", Mode(use_links=False))):
+            needed = self.plan.links if mode == "network_only" else self.plan.routes
+            if not needed:
+                out.append(Baseline(mode=mode, status="infeasible", note="the plan has none"))  # type: ignore[arg-type]
+                continue
+            sub = _Optimiser(
+                self.plan.replace(objective="makespan"),
+                self.backend,
+                Clock(None if self.clock.limit is None else max(1.0, (self.clock.remaining() or 0) / 3)),
+                None,
+            )
+            outcome, _ = sub.run(base)
+            if outcome.found is None:
+                status = "infeasible" if outcome.proven else "unknown"
+                out.append(Baseline(mode=mode, status=status))  # type: ignore[arg-type]
+            else:
+                out.append(
+                    Baseline(
+                        mode=mode,
+                        status="optimal" if outcome.proven else "feasible",  # type: ignore[arg-type]
+                        makespan_hours=float(outcome.found.makespan) / HOUR,
+                        cost=outcome.found.cost,
+                    )
+                )
+        return out
+
+
+def _timeout_words(clock: Clock) -> str:
+    return (
+        f"the time limit of {clock.limit:g} s ran out before any plan was found; "
+        "allow more time or a coarser resolution"
+    )
+
+
+def _unsolved(plan: Plan, status: str, words: list[str], clock: Clock, solves: int = 0) -> Result:
+    return Result(
+        plan=plan.name,
+        status=status,
+        objective=plan.objective,  # type: ignore[arg-type]
+        start=plan.start.isoformat() if plan.start else None,
+        currency=plan.currency,
+        explanation=words,
+        solve_seconds=clock.elapsed(),
+        solver=SolverStats(solves=solves),
+    )
+
+
+def schedule_cost(plan: Plan, schedule: Schedule) -> CostBreakdown:
+    """Rule 5 applied to a schedule (the reported cost; the verifier recomputes it on its own)."""
+    links = sum(float(plan.links[lk.name].cost_per_gb) * lk.bytes / 1e9 for lk in schedule.links)
+    routes = couriers = 0.0
+    for r in schedule.routes:
+        route = plan.routes[r.name]
+        for dep in r.departures:
+            routes += float(route.cost_per_trip) + dep.drives * float(route.cost_per_drive)
+            couriers += dep.couriers * float(route.cost_per_courier)
+    drives = sum(float(plan.drives[d.type].cost_each) for d in schedule.drives if d.events)
+    return CostBreakdown(
+        total=links + routes + couriers + drives, links=links, routes=routes, couriers=couriers, drives=drives
+    )
+
+
+def _assemble(
+    plan: Plan, schedule: Schedule, outcome: Outcome, found: Found, lower: Fraction | None, clock: Clock, solves: int
+) -> Result:
+    datasets = []
+    for k, ds in plan.datasets.items():
+        when, online, by_drive = schedule.delivered[k]
+        deadline = plan.deadline_seconds(k)
+        datasets.append(
+            DatasetResult(
+                name=k,
+                at=ds.at,
+                to=ds.to,
+                size_bytes=ds.size,
+                delivered_hours=when,
+                online_bytes=online,
+                drive_bytes=by_drive,
+                deadline_hours=None if deadline is None else float(deadline) / HOUR,
+            )
+        )
+    times = [d.delivered_hours for d in datasets if d.delivered_hours is not None]
+    makespan = max(times) if len(times) == len(datasets) else None
+    cost = schedule_cost(plan, schedule)
+    bound = None if lower is None else float(lower) / HOUR
+    if makespan is not None and bound is not None:
+        bound = min(bound, makespan)
+    proven = outcome.proven and (
+        plan.objective == "cost"
+        or (bound is not None and makespan is not None and makespan - bound <= 1e-6 * max(1.0, makespan))
+    )
+    if plan.objective == "makespan":
+        gap = None if (makespan is None or bound is None or makespan <= 0) else max(0.0, (makespan - bound) / makespan)
+    else:
+        lb = None if outcome.lower_bound is None else float(outcome.lower_bound)
+        gap = None if lb is None or cost.total <= 0 else max(0.0, (cost.total - lb) / cost.total)
+    size = found.formulation.model.size
+    return Result(
+        plan=plan.name,
+        status="optimal" if proven else "feasible",
+        objective=plan.objective,
+        start=plan.start.isoformat() if plan.start else None,
+        currency=plan.currency,
+        makespan_hours=makespan,
+        lower_bound_hours=bound,
+        gap=gap,
+        cost=cost,
+        cost_lower_bound=None
+        if plan.objective != "cost" or outcome.lower_bound is None
+        else float(outcome.lower_bound),
+        datasets=datasets,
+        links=schedule.links,
+        routes=schedule.routes,
+        drives=schedule.drives,
+        couriers=schedule.couriers,
+        solve_seconds=clock.elapsed(),
+        solver=SolverStats(
+            backend="",
+            grid_points=len(found.formulation.grid.points),
+            variables=size[0],
+            integer_variables=size[1],
+            constraints=size[2],
+            solves=solves,
+            resolution_hours=None if found.formulation.grid.exact else _step(found),
+        ),
+    )
+
+
+def _step(found: Found) -> float:
+    points = found.formulation.grid.points
+    return max(float(b - a) for a, b in zip(points, points[1:], strict=False)) / HOUR
+
+
+def _verified(plan: Plan, result: Result, clock: Clock) -> Result:
+    """Replay the plan with the independent verifier and record what it found."""
+    from .verify import verify  # the verifier shares nothing with the solver; imported only here
+
+    replay = verify(plan, result)
+    return result.model_copy(
+        update={"verified": replay.ok, "violations": list(replay.violations), "solve_seconds": clock.elapsed()}
+    )
