@@ -1,9 +1,9 @@
 """transferplan: the provably optimal mix of online transfer and drive shipments.
 
-    import transferplan
-    plan = transferplan.load("plan.yaml")
-    result = transferplan.solve(plan)
-    print(result.makespan_hours, result.status)
+import transferplan
+plan = transferplan.load("plan.yaml")
+result = transferplan.solve(plan)
+print(result.makespan_hours, result.status)
 """
 
 from .errors import PlanError, Problem, SolverError, TransferplanError

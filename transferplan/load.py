@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML, CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import PlanError, Problem
 from .schema import DEFER_REFERENCES, Departures, Plan, reference_problems
@@ -35,6 +39,11 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlanError([Problem("", f"cannot read the plan: {exc.strerror}", file=str(path))]) from None
+    except UnicodeDecodeError as exc:
+        message = (
+            f"cannot read the plan: it is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+        )
+        raise PlanError([Problem("", message, file=str(path))]) from None
     return loads(text, filename=str(path), overrides=overrides)
 
 
@@ -42,6 +51,7 @@ def loads(text: str, filename: str = "<plan>", overrides: list[str] | tuple[str,
     """Load and validate a plan from YAML text (see `load`)."""
     data, positions = _parse_yaml(text, filename)
     data = apply_overrides(data, overrides)
+    _mark_overrides(positions, overrides)
     return plan_from_data(data, positions, filename)
 
 
@@ -50,12 +60,15 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, Positions]:
     yaml.version = (1, 2)
     try:
         node = yaml.load(io.StringIO(text))
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        fallback = Problem("", "invalid YAML: a key is given twice", filename, *where)
+        raise PlanError(_duplicate_keys(text, filename) or [fallback]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        if "duplicate key" in message:
-            message = message.replace("found duplicate key", "the key is given twice:")
         raise PlanError([Problem("", f"invalid YAML: {message}", filename, line, col)]) from None
     if node is None:
         raise PlanError([Problem("", "the plan is empty: expected `sites` and `datasets`", filename, 1, 1)])
@@ -63,6 +76,36 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, Positions]:
         raise PlanError([Problem("", "expected a mapping of sections such as `sites:`", filename, 1, 1)])
     positions: Positions = {(): (1, 1)}
     return _plain(node, (), positions), positions
+
+
+def _duplicate_keys(text: str, filename: str) -> list[Problem]:
+    """Every key given twice in its mapping, each at its second occurrence, with the first's line."""
+    problems: list[Problem] = []
+    seen_nodes: set[int] = set()
+
+    def walk(node: Any, loc: Loc) -> None:
+        if id(node) in seen_nodes:
+            return
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
+                if key in first:
+                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    message = f"the key '{key}' is given twice (first on line {first[key]})"
+                    problems.append(Problem(".".join(map(str, (*loc, key))), message, filename, line, col))
+                else:
+                    first[key] = key_node.start_mark.line + 1
+                walk(value_node, (*loc, key))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*loc, i))
+
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)
+    walk(yaml.compose(io.StringIO(text)), ())
+    return problems
 
 
 def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
@@ -121,6 +164,19 @@ def apply_overrides(data: Any, overrides: list[str] | tuple[str, ...]) -> Any:
     return data
 
 
+_FROM_SET = (0, 0)
+"""Position of a value that came from `--set`, not from the file."""
+
+
+def _mark_overrides(positions: Positions, overrides: list[str] | tuple[str, ...]) -> None:
+    """Point errors in overridden values at `--set`, not at the file line they replaced."""
+    for text in overrides:
+        path = tuple(p for p in text.split("=", 1)[0].strip().split(".") if p)
+        for loc in [loc for loc in positions if loc[: len(path)] == path]:
+            del positions[loc]
+        positions[path] = _FROM_SET
+
+
 def _copy(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: _copy(v) for k, v in data.items()}
@@ -153,7 +209,7 @@ def _set_path(data: Any, parts: list[str], value: Any) -> None:
         if not isinstance(node, dict) or part not in node:
             known = list(node) if isinstance(node, dict) else []
             close = difflib.get_close_matches(part, known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = f" (did you mean '{'.'.join([*parts[:depth], close[0]])}'?)" if close else ""
             where = ".".join(parts[: depth + 1])
             raise ValueError(f"'{where}' is not in the plan{hint}")
         node = node[part]
@@ -172,7 +228,9 @@ def plan_from_data(data: Any, positions: Positions | None = None, filename: str 
     except ValidationError as exc:
         problems.extend(_problem(err, data, positions, filename) for err in exc.errors())
     for loc, message in reference_problems(data):
-        problems.append(_located(loc, message, positions, filename))
+        # A fleet names its site in a key: point at the key, not at the count.
+        at_key = len(loc) == 4 and loc[2] == "fleet"
+        problems.append(_located(loc, message, positions, filename, key=at_key))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise PlanError(_unique(problems))
@@ -198,6 +256,8 @@ def _located(loc: Loc, message: str, positions: Positions, filename: str | None,
         probe = probe[:-1]
     if key and (*loc, "<key>") in positions:
         probe = (*loc, "<key>")
+    if positions.get(probe) == _FROM_SET:
+        return Problem(field, f"{message} (from --set)", filename)
     line, col = positions.get(probe, (None, None))
     return Problem(field, message, filename, line, col)
 
@@ -217,9 +277,32 @@ def _problem(err: Any, data: Any, positions: Positions, filename: str | None) ->
         return Problem(".".join(map(str, loc)), "is required but missing", filename, parent.line, parent.column)
     if kind in ("dict_type", "model_type") and err.get("input") is None:
         message = "is empty: expected a mapping of fields"
+    elif kind in _PLAIN_MESSAGES:
+        message = _PLAIN_MESSAGES[kind](err.get("input"), err.get("ctx") or {})
     elif kind in ("dict_type", "model_type"):
         message = f"expected a mapping of fields, got {err.get('input')!r}"
     return _located(loc, message, positions, filename)
+
+
+def _literal(value: Any, ctx: dict[str, Any]) -> str:
+    choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    close = difflib.get_close_matches(str(value), choices, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"expected {ctx.get('expected')}, got {value!r}{hint}"
+
+
+_PLAIN_MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
+    "int_parsing": lambda v, ctx: f"expected a whole number, got {v!r}",
+    "int_type": lambda v, ctx: f"expected a whole number, got {v!r}",
+    "int_from_float": lambda v, ctx: f"expected a whole number, got {v!r}",
+    "greater_than_equal": lambda v, ctx: f"must be at least {ctx.get('ge')}, got {v!r}",
+    "string_type": lambda v, ctx: f"expected text, got {v!r}",
+    "tuple_type": lambda v, ctx: f"expected a list such as [a, b], got {v!r}",
+    "list_type": lambda v, ctx: f"expected a list such as [a, b], got {v!r}",
+    "too_short": lambda v, ctx: f"needs at least {ctx.get('min_length')} entry, got none",
+    "literal_error": _literal,
+}
+"""Pydantic's wording for common mistakes, rewritten to say what the plan format expects."""
 
 
 _SECTION_MODELS: dict[str, type[BaseModel]] = {

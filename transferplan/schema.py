@@ -19,9 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from .errors import Problem
-
-from .types import DailyWindow, Duration, Money, Rate, Share, Size, Start, TimePoint, Transit
-from .units import TimeSpec
+from .types import DailyWindows, Duration, Money, Rate, Share, Size, Start, TimePoint, Transit
+from .units import TimeSpec, UnitError, parse_time
 
 DEFER_REFERENCES = "defer_references"
 """Validation-context key: skip the cross-reference check so the loader can report it with lines."""
@@ -56,7 +55,7 @@ class Link(_Model):
     bandwidth: Rate
     efficiency: Share = Field(Fraction(1), description="Share of bandwidth actually achieved.")
     cost_per_gb: Money = Decimal(0)
-    windows: tuple[DailyWindow, ...] = ()
+    windows: DailyWindows = ()
 
     @property
     def rate(self) -> Fraction:
@@ -108,6 +107,8 @@ class Departures(_Model):
         if self.at is not None:
             if self.first is not None or self.every is not None or self.until is not None:
                 raise ValueError("give either `at: [...]` or `first`/`every`/`until`, not both")
+        elif self.first is not None and self.every is None:
+            raise ValueError("`first` needs `every`, e.g. {first: '08:00', every: 24 h}; or list them: {at: [T, ...]}")
         elif self.first is None or self.every is None:
             raise ValueError("expected `{first: T, every: D}` (optionally `until: T`) or `{at: [T, ...]}`")
         return self
@@ -174,15 +175,14 @@ class Plan(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _empty_sections(cls, data: Any) -> Any:
+    def _empty_sections(cls, data: Any, info: ValidationInfo) -> Any:
         # `links:` with nothing under it is YAML null: the format allows empty sections.
         if isinstance(data, dict):
             data = {k: ({} if v is None and k in _OPTIONAL_SECTIONS else v) for k, v in data.items()}
-            currency = data.get("currency", "USD")
-            if currency != "USD":
-                dollars = sorted(_dollar_strings(data))
-                if dollars:
-                    raise ValueError(f"{', '.join(dollars)}: '$' amounts need currency USD, not {currency}")
+            # '$' amounts are reported with the other cross-field problems when the loader defers them.
+            dollars = [] if info.context and info.context.get(DEFER_REFERENCES) else _dollar_problems(data)
+            if dollars:
+                raise ValueError("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in dollars))
         return data
 
     @model_validator(mode="after")
@@ -240,11 +240,15 @@ Loc = tuple[str | int, ...]
 def reference_problems(data: Any) -> list[tuple[Loc, str]]:
     """Every broken cross-reference in plan data (a Plan dump or raw YAML), as (field path, message).
 
-    Works on raw data so the loader can report these together with shape errors.
+    Also '$' amounts in a plan whose currency is not USD. Works on raw data so the loader can report
+    these together with shape errors. A section that is not a mapping is reported by validation, so
+    names referring into it are not reported again here.
     """
     problems: list[tuple[Loc, str]] = []
     if not isinstance(data, dict):
         return problems
+    problems.extend(_dollar_problems(data))
+    problems.extend(_absolute_time_problems(data))
 
     def section(name: str) -> dict[str, Any]:
         value = data.get(name)
@@ -252,8 +256,10 @@ def reference_problems(data: Any) -> list[tuple[Loc, str]]:
 
     sites, pools = section("sites"), section("couriers")
 
+    checkable = {"site": _is_mapping(data.get("sites")), "courier pool": _is_mapping(data.get("couriers", {}))}
+
     def ref(loc: Loc, name: Any, known: dict[str, Any], what: str) -> None:
-        if isinstance(name, str) and name not in known:
+        if checkable[what] and isinstance(name, str) and name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append((loc, f"unknown {what} '{name}'{hint}; known: {', '.join(sorted(known)) or 'none'}"))
@@ -278,9 +284,48 @@ def reference_problems(data: Any) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _dollar_strings(data: Any, path: str = "") -> list[str]:
+def _absolute_time_problems(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Absolute times such as '2026-12-02T08:00+08:00' in a plan without `start` (t = 0 unknown)."""
+    if data.get("start") is not None:
+        return []
+    found: list[tuple[Loc, Any]] = [(("deadline",), data.get("deadline"))]
+
+    def items(section: str) -> list[tuple[str, dict[str, Any]]]:
+        value = data.get(section)
+        return [(k, v) for k, v in value.items() if isinstance(v, dict)] if isinstance(value, dict) else []
+
+    for name, dataset in items("datasets"):
+        found += [(("datasets", name, key), dataset.get(key)) for key in ("ready", "deadline")]
+    for name, route in items("routes"):
+        dep = route.get("departures")
+        if isinstance(dep, dict):
+            found += [(("routes", name, "departures", key), dep.get(key)) for key in ("first", "until")]
+            at = dep.get("at")
+            found += [(("routes", name, "departures", "at", i), t) for i, t in enumerate(at or [])]
+    return [(loc, f"the absolute time {t!r} needs the plan's `start`") for loc, t in found if _is_absolute(t)]
+
+
+def _is_absolute(value: Any) -> bool:
+    try:
+        return parse_time(value).absolute is not None
+    except (UnitError, TypeError):
+        return False
+
+
+def _is_mapping(section: Any) -> bool:
+    return section is None or isinstance(section, dict)
+
+
+def _dollar_problems(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    currency = data.get("currency", "USD")
+    if currency == "USD":
+        return []
+    return [(loc, f"{text!r} is in dollars, but the plan's currency is {currency}") for loc, text in _dollars(data, ())]
+
+
+def _dollars(data: Any, loc: Loc) -> list[tuple[Loc, str]]:
     if isinstance(data, str):
-        return [f"{path} ({data!r})"] if data.lstrip("- ").startswith("$") else []
+        return [(loc, data)] if data.lstrip("- ").startswith("$") else []
     if isinstance(data, dict):
-        return [hit for k, v in data.items() for hit in _dollar_strings(v, f"{path}.{k}".lstrip("."))]
+        return [hit for k, v in data.items() for hit in _dollars(v, (*loc, k))]
     return []

@@ -89,6 +89,7 @@ Duration = Annotated[
 ]
 """Seconds, more than zero."""
 
+
 def _non_negative_duration(value: Any) -> Fraction:
     parsed = units.parse_duration(value)
     if parsed < 0:
@@ -120,6 +121,15 @@ DailyWindow = Annotated[
     PlainSerializer(str, return_type=str),
     _string_schema("A daily window 'HH:MM-HH:MM' in start's zone; it may wrap midnight.", ["22:00-06:00"]),
 ]
+
+
+def _one_or_many(value: Any) -> Any:
+    # `windows: "22:00-06:00"` means the one window, as a user writing it would expect.
+    return [value] if isinstance(value, str) else value
+
+
+DailyWindows = Annotated[tuple[DailyWindow, ...], BeforeValidator(_one_or_many)]
+"""Daily windows: a list, or a single window string."""
 
 Money = Annotated[
     Decimal,

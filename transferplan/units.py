@@ -37,7 +37,8 @@ class UnitError(ValueError):
 
 
 _NUMBER = r"(?P<num>[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)"
-_QUANTITY = re.compile(rf"^\s*{_NUMBER}\s*(?P<unit>[A-Za-z/]+)\s*$")
+# A sign is read so that "-10 TB" is reported as negative, not as an unreadable size.
+_QUANTITY = re.compile(rf"^\s*(?P<sign>[-+]?)\s*{_NUMBER}\s*(?P<unit>[A-Za-z/]+)\s*$")
 
 SIZE_UNITS: dict[str, int] = {
     "B": 1,
@@ -64,6 +65,9 @@ for _prefix, _factor in {"": 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, 
 for _prefix, _factor in {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}.items():
     _BIT_RATE_UNITS[f"{_prefix}bit/s"] = _factor
     _BIT_RATE_UNITS[f"{_prefix}bps"] = _factor
+
+# Bit amounts a size might be mistaken for, and the byte prefix the user probably meant.
+_BIT_SIZES = {f"{p}{b}": p.replace("K", "k") for p in ("", "k", "K", "M", "G", "T", "P") for b in ("b", "bit", "bits")}
 
 DURATION_UNITS: dict[str, int] = {
     "s": 1,
@@ -102,7 +106,8 @@ def _split(value: object, what: str, example: str) -> tuple[Fraction, str]:
     match = _QUANTITY.match(value)
     if not match:
         raise UnitError(f"expected {example}, got {value!r}")
-    return _number(match["num"]), match["unit"]
+    number = _number(match["num"])
+    return (-number if match["sign"] == "-" else number), match["unit"]
 
 
 def _rate_units() -> dict[str, Fraction]:
@@ -123,6 +128,11 @@ def parse_size(value: object) -> int:
     if unit not in SIZE_UNITS:
         if unit in RATE_UNITS:
             raise UnitError(f"{value!r} is a rate, but a size belongs here: expected {SIZE_EXAMPLE}")
+        if unit in _BIT_SIZES:
+            bytes_unit = f"{_BIT_SIZES[unit]}B"
+            raise UnitError(
+                f"'{unit}' is bits, but a size is in bytes: did you mean '{bytes_unit}'? Expected {SIZE_EXAMPLE}"
+            )
         raise UnitError(f"unknown size unit {unit!r} in {value!r}: expected {SIZE_EXAMPLE}")
     exact = number * SIZE_UNITS[unit]
     if exact.denominator != 1:
@@ -152,6 +162,9 @@ def parse_duration(value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, str):
         raise UnitError(f"expected {DURATION_EXAMPLE}, got the bare value {value!r}")
     text = value.strip()
+    if text[:1] in ("-", "+") and text[1:].strip()[:1] not in ("", "-", "+"):
+        rest = parse_duration(text[1:])
+        return -rest if text[0] == "-" else rest
     iso = _ISO_DURATION.match(text)
     if iso and text not in ("P", "PT") and any(iso.groupdict().values()):
         factors = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -283,7 +296,8 @@ class Window:
         offset = TimeSpec(text="", clock=0).seconds_after(start)  # next local midnight
         length = (self.end - self.begin) % 1440 or 1440
         out: list[tuple[Fraction, Fraction]] = []
-        day = offset - 86400
+        # Start from the day before the local midnight at or before start: its window may wrap into t = 0.
+        day = offset - 2 * 86400
         while day < horizon:
             a = day + self.begin * 60
             b = a + length * 60
@@ -304,13 +318,26 @@ def parse_window(value: object) -> Window:
     if isinstance(value, Window):
         return value
     match = _WINDOW.match(value) if isinstance(value, str) else None
-    if not match:
+    if not isinstance(value, str) or not match:
         raise UnitError(f"expected a daily window such as '22:00-06:00', got {value!r}")
     return Window(text=value.strip(), begin=parse_clock(match["a"]), end=parse_clock(match["b"]))
 
 
-def _exact_decimal(value: Fraction, max_places: int = 9) -> str | None:
-    """The exact decimal text of `value`, or None when it needs more than `max_places` places."""
+def _exact_decimal(value: Fraction, max_places: int | None = 9) -> str | None:
+    """The exact decimal text of `value`, or None when it needs more than `max_places` places.
+
+    With `max_places` None, any terminating decimal is written out in full.
+    """
+    if max_places is None:
+        denominator = value.denominator
+        twos = fives = 0
+        while denominator % 2 == 0:
+            denominator, twos = denominator // 2, twos + 1
+        while denominator % 5 == 0:
+            denominator, fives = denominator // 5, fives + 1
+        if denominator != 1:
+            return None
+        max_places = max(twos, fives)
     for places in range(max_places + 1):
         scaled = value * 10**places
         if scaled.denominator == 1:
@@ -321,6 +348,12 @@ def _exact_decimal(value: Fraction, max_places: int = 9) -> str | None:
     return None
 
 
+def _fallback(value: Fraction, unit: str) -> str:
+    # Every value the parsers produce is a terminating decimal, so this text parses back exactly.
+    text = _exact_decimal(value, None)
+    return f"{text} {unit}" if text is not None else f"{value.numerator}/{value.denominator} {unit}"
+
+
 def _format_exact(value: Fraction, units: list[tuple[str, Fraction]], fallback: str) -> str:
     # Largest unit in which the value is an exact short decimal: round-trips through the parser.
     for name, factor in units:
@@ -328,8 +361,7 @@ def _format_exact(value: Fraction, units: list[tuple[str, Fraction]], fallback: 
             text = _exact_decimal(value / factor, 6)
             if text is not None:
                 return f"{text} {name}"
-    text = _exact_decimal(value, 9)
-    return f"{text} {fallback}" if text is not None else f"{value.numerator}/{value.denominator} {fallback}"
+    return _fallback(value, fallback)
 
 
 _SIZE_LADDER = [(n, Fraction(SIZE_UNITS[n])) for n in ("PB", "TB", "GB", "MB", "kB")]
@@ -368,8 +400,7 @@ def format_duration(value: Fraction) -> str:
             parts.append(f"{count} {'day' if name == 'days' and count == 1 else name}")
             value -= count * factor
     if value:
-        text = _exact_decimal(value, 9)
-        parts.append(f"{text} s" if text is not None else f"{value.numerator}/{value.denominator} s")
+        parts.append(_fallback(value, "s"))
     return sign + " ".join(parts)
 
 

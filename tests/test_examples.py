@@ -1,0 +1,115 @@
+"""Every shipped example validates, and the shipped JSON Schema is what `transferplan schema` prints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import transferplan
+from transferplan.cli import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def test_there_are_examples() -> None:
+    assert {p.name for p in EXAMPLE_FILES} >= {"quick-start.yaml", "gpu-onboarding.yaml"}
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_example_validates_via_cli(path: Path) -> None:
+    plan = transferplan.load(path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{path}: valid plan '{plan.name}', objective {plan.objective}"
+    assert lines[1] == f"  sites     {len(plan.sites)}: {', '.join(plan.sites)}"
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_example_loads(path: Path) -> None:
+    plan = transferplan.load(path)
+    assert plan.sites and plan.datasets
+    assert plan.replace().model_dump() == plan.model_dump()
+    # The located-problem helper knows where each field stood in the file.
+    problem = plan.locate(("datasets", next(iter(plan.datasets)), "size"), "example")
+    assert problem.file == str(path) and problem.line is not None
+
+
+def test_quick_start_summary_is_exact() -> None:
+    path = EXAMPLES / "quick-start.yaml"
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.stdout.splitlines() == [
+        f"{path}: valid plan 'quick-start', objective makespan",
+        "  sites     2: lab, gpu-site",
+        "  datasets  1, 120 TB in all",
+        "  link      wan: lab -> gpu-site, 8 Gbps effective",
+        "  drives    4 in 1 type(s): ssd-30",
+        "  route     van: lab -> gpu-site, transit 6 h",
+    ]
+
+
+def test_gpu_onboarding_numbers() -> None:
+    plan = transferplan.load(EXAMPLES / "gpu-onboarding.yaml")
+    assert sum(d.size for d in plan.datasets.values()) == 1_050 * 10**12
+    assert plan.links["wan-hq"].rate == 1_125_000_000
+    assert [str(w) for w in plan.links["wan-hq"].windows] == ["22:00-06:00"]
+    assert plan.deadline is not None
+    horizon = plan.seconds(plan.deadline)
+    assert horizon == 14 * 86400
+    # 08:00 in start's zone (+08:00) is 8 h after start, then daily.
+    assert plan.routes["flight-out"].departures.times(plan.start, horizon)[:2] == [8 * 3600, 32 * 3600]
+
+
+def test_set_on_the_command_line() -> None:
+    path = EXAMPLES / "quick-start.yaml"
+    result = CliRunner().invoke(main, ["validate", str(path), "--set", "links.wan.bandwidth=40 Gbps"])
+    assert result.exit_code == 0, result.output
+    assert "  link      wan: lab -> gpu-site, 32 Gbps effective" in result.stdout.splitlines()
+
+
+def test_schema_command_prints_the_shipped_schema() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    assert printed == transferplan.Plan.model_json_schema(by_alias=True)
+    shipped = (EXAMPLES / "plan.schema.json").read_text(encoding="utf-8")
+    assert json.loads(shipped) == printed, "examples/plan.schema.json drifted: run `transferplan schema`"
+    assert shipped.strip() == result.stdout.strip()
+
+
+def test_installed_command_validates_an_example() -> None:
+    command = shutil.which("transferplan")
+    assert command is not None
+    done = subprocess.run(
+        [command, "validate", str(EXAMPLES / "gpu-onboarding.yaml")], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "valid plan 'gpu-onboarding', objective cost" in done.stdout
+
+
+README = EXAMPLES.parent / "README.md"
+
+
+def _blocks(kind: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return [part.split("```", 1)[0] for part in text.split(f"```{kind}\n")[1:]]
+
+
+def test_readme_tour_is_a_valid_plan() -> None:
+    plan = transferplan.loads(_blocks("yaml")[0])
+    assert set(plan.routes) == {"flight", "freight"}
+
+
+def test_readme_error_example_is_what_the_cli_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "plan.yaml").write_text(_blocks("yaml")[1], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "plan.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr == _blocks("text")[1]
