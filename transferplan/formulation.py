@@ -80,6 +80,7 @@ class Formulation:
         self.links = {n: link for n, link in plan.links.items()} if mode.use_links else {}
         self.reach = {k: self._dataset_sites(k) for k in plan.datasets}
         self.bays = {s: site.bays for s, site in plan.sites.items()}
+        self._commodities()
         self.drive_sites = {d.name: self._reachable_by_route(d.start) for d in self.drives}
         self.route_deps: dict[int, Departure] = dict(enumerate(self.deps))
         self.open = {
@@ -140,19 +141,8 @@ class Formulation:
             pool = plan.routes[dep.route].courier
             if pool is not None:
                 self.u[j] = m.var(0, sum(plan.couriers[pool].fleet.values()), True)
-        self.w: dict[tuple[str, str, str, int], int] = {}
-        self.r: dict[tuple[str, str, str, int], int] = {}
-        for d in self.drives:
-            for k, ds in plan.datasets.items():
-                for s in self.drive_sites[d.name] & self.reach[k]:
-                    if self.bays[s] == 0:
-                        continue
-                    for i in range(self.n):
-                        if s != ds.to:
-                            self.w[d.name, k, s, i] = m.var(0, d.write * self.length[i])
-                        if s != ds.at and i > 0:
-                            self.r[d.name, k, s, i] = m.var(0, d.read * self.length[i])
-        carried = {(d, k) for d, k, _, _ in self.w}
+        self._drive_variables()
+        carried = {(d, q) for d, q, _, _ in self.w} | {(d, q) for d, q, _, _ in self.r}
         self.c = {(d, k, g): m.var(0, self._drive(d).capacity) for d, k in carried for g in range(1, self.n + 1)}
         self.f = {}
         for name, link in self.links.items():
@@ -175,6 +165,49 @@ class Formulation:
         self.last = m.var(0, self.length[-1]) if self.mode.free_last else None
         self._lookups()
 
+    def _drive_variables(self) -> None:
+        """Writes, reads (keyed by commodity) and, in aggregate mode, site-level writes per dataset."""
+        m = self.model
+        self.w: dict[tuple[str, str, str, int], int] = {}
+        self.r: dict[tuple[str, str, str, int], int] = {}
+        self.wk: dict[tuple[str, str, int], int] = {}
+        for q, (write_sites, read_sites) in self.commodity_sites.items():
+            for d in self.drives:
+                for s in self.drive_sites[d.name] & write_sites:
+                    for i in range(self.n):
+                        self.w[d.name, q, s, i] = m.var(0, d.write * self.length[i])
+                for s in self.drive_sites[d.name] & read_sites:
+                    for i in range(1, self.n):
+                        self.r[d.name, q, s, i] = m.var(0, d.read * self.length[i])
+        if self.aggregate:
+            written = {(q, s) for _d, q, s, _i in self.w}
+            for k, ds in self.plan.datasets.items():
+                for s in self.reach[k] - {ds.to}:
+                    if (self.commodity[k], s) in written:
+                        for i in range(self.n):
+                            self.wk[k, s, i] = m.var(0, INF)
+
+    def _commodities(self) -> None:
+        """What a drive's content is tracked by: each dataset, or (aggregate mode) each destination.
+
+        Aggregate mode is exact when every dataset only has to be delivered by the end of the grid:
+        whatever a drive carries is read at its destination, so the mix of datasets on it does not
+        matter to feasibility and the schedule assigns it afterwards. It is used when no deadline
+        falls inside the grid; drives then are read only at their commodity's destination.
+        """
+        plan = self.plan
+        inside = [plan.deadline_seconds(k) for k in plan.datasets]
+        self.aggregate = all(d is None or d >= self.grid.horizon for d in inside)
+        self.commodity = {k: (f"->{ds.to}" if self.aggregate else k) for k, ds in plan.datasets.items()}
+        self.commodity_sites: dict[str, tuple[set[str], set[str]]] = {}
+        for k, ds in plan.datasets.items():
+            q = self.commodity[k]
+            bays = {s for s, b in self.bays.items() if b > 0}
+            writes = (self.reach[k] - {ds.to}) & bays
+            reads = ({ds.to} if self.aggregate else self.reach[k] - {ds.at}) & bays
+            old_w, old_r = self.commodity_sites.get(q, (set(), set()))
+            self.commodity_sites[q] = (old_w | writes, old_r | reads)
+
     def _lookups(self) -> None:
         """Indexes from (dataset, site, interval) and friends to columns, so building stays linear."""
         self.ops_at: dict[tuple[str, str, int], list[tuple[str, int, bool]]] = defaultdict(list)  # (d,s,i)
@@ -182,14 +215,18 @@ class Formulation:
         self.site_out: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.drive_w: dict[tuple[str, str, int], list[int]] = defaultdict(list)  # (d,k,i)
         self.drive_r: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-        for (d, k, s, i), col in self.w.items():
-            self.ops_at[d, s, i].append((k, col, True))
+        for (d, q, s, i), col in self.w.items():
+            self.ops_at[d, s, i].append((q, col, True))
+            self.drive_w[d, q, i].append(col)
+            if not self.aggregate:
+                self.site_out[q, s, i].append(col)
+        for (d, q, s, i), col in self.r.items():
+            self.ops_at[d, s, i].append((q, col, False))
+            self.drive_r[d, q, i].append(col)
+            if not self.aggregate:
+                self.site_in[q, s, i].append(col)
+        for (k, s, i), col in self.wk.items():
             self.site_out[k, s, i].append(col)
-            self.drive_w[d, k, i].append(col)
-        for (d, k, s, i), col in self.r.items():
-            self.ops_at[d, s, i].append((k, col, False))
-            self.site_in[k, s, i].append(col)
-            self.drive_r[d, k, i].append(col)
         self.link_at: dict[tuple[str, int], list[int]] = defaultdict(list)
         for (ln, k, i), col in self.f.items():
             self.link_at[ln, i].append(col)
@@ -217,6 +254,7 @@ class Formulation:
         self._drive_io()  # rule 3: a drive reads or writes only at a site with bays, at its rates
         self._site_io()  # rule 3: bays and io_rate
         self._drive_content()  # rule 3: capacity; bytes stay on a drive until read
+        self._commodity_split()  # aggregate mode: drive writes are made of the site's datasets
         self._site_storage()  # rule 1: data exists from `ready`; nothing is sent that is not there
         self._link_capacity()  # rule 2: bandwidth x efficiency inside windows
         self._delivery()  # rule 1 and 6: every byte delivered, deadlines
@@ -346,6 +384,16 @@ class Formulation:
             for g in range(1, self.n + 1):
                 m.row([(self.c[d, k, g], 1.0) for k in ks], ub=self._drive(d).capacity)
 
+    def _commodity_split(self) -> None:
+        by_site: dict[tuple[str, str, int], list[tuple[int, float]]] = defaultdict(list)
+        for (_d, q, s, i), col in self.w.items():
+            by_site[q, s, i].append((col, 1.0))
+        for (k, s, i), col in self.wk.items():
+            by_site[self.commodity[k], s, i].append((col, -1.0))
+        if self.aggregate:
+            for terms in by_site.values():
+                self.model.row(terms, 0.0, 0.0)
+
     def _site_storage(self) -> None:
         m, plan = self.model, self.plan
         for k, ds in plan.datasets.items():
@@ -393,12 +441,27 @@ class Formulation:
         return [(col, 1.0) for i in range(upto) for col in self._inflows(k, to, i)]
 
     def _delivery(self) -> None:
+        if self.aggregate:
+            self._delivery_by_the_end()
+            return
         for k, ds in self.plan.datasets.items():
             size = ds.size / TB
             self.model.row(self.delivered(k), size if self.mode.require_all else -INF, size)
             deadline = self.plan.deadline_seconds(k)
             if deadline is not None and deadline < self.grid.horizon:
                 self.model.row(self.delivered(k, self.grid.floor(deadline)), lb=size)
+
+    def _delivery_by_the_end(self) -> None:
+        """Aggregate mode: a dataset's bytes are delivered by link into `to` or by being written to a
+        drive, and (when all must arrive) every drive is empty at the end, i.e. all of it was read."""
+        for k, ds in self.plan.datasets.items():
+            size = ds.size / TB
+            written = [(col, 1.0) for (kk, _s, _i), col in self.wk.items() if kk == k]
+            self.model.row(self.delivered(k) + written, size if self.mode.require_all else -INF, size)
+        if self.mode.require_all:
+            for (_d, _q, g), col in self.c.items():
+                if g == self.n:
+                    self.model.row([(col, 1.0)], ub=0.0)
 
     def cost_terms(self) -> list[tuple[int, float]]:
         """The plan's cost (rule 5) as linear terms, in the plan's currency."""
@@ -443,7 +506,10 @@ class Formulation:
     # ------------------------------------------------------------------ objectives
     def maximise_delivered(self) -> None:
         """Objective of a feasibility check: as many bytes delivered as possible (TB)."""
-        self.model.set_objective([t for k in self.plan.datasets for t in self.delivered(k)], maximize=True)
+        terms = [t for k in self.plan.datasets for t in self.delivered(k)]
+        if self.aggregate:
+            terms += [(col, 1.0) for col in self.r.values()]
+        self.model.set_objective(terms, maximize=True)
 
     def minimise_last(self) -> None:
         """Objective of the exact-makespan step: the shortest last interval (hours)."""

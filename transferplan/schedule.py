@@ -27,6 +27,7 @@ from .result import (
     LinkTransfer,
     RouteResult,
 )
+from .schema import Plan
 
 EPS_BYTES = 1000
 """Flows below a kilobyte are solver noise, not work anyone should schedule."""
@@ -85,14 +86,46 @@ def build_schedule(form: Formulation, values: np.ndarray, makespan: Fraction) ->
 
 
 def _read_ops(form: Formulation, values: np.ndarray) -> list[Op]:
+    """The solution's flows as whole bytes. In aggregate mode a drive's reads name its commodity,
+    not a dataset (`_repair` splits them by what the drive holds), and each site's per-dataset
+    writes are dealt out to the drives writing there, in order."""
     ops = []
-    for (d, k, s, i), col in form.w.items():
-        ops.append(Op("write", d, s, k, i, int(round(values[col] * TB))))
-    for (d, k, s, i), col in form.r.items():
-        ops.append(Op("read", d, s, k, i, int(round(values[col] * TB))))
-    for (ln, k, i), col in form.f.items():
-        ops.append(Op("link", ln, form.links[ln].from_, k, i, int(round(values[col] * TB))))
+
+    def whole(col: int) -> int:
+        return int(round(values[col] * TB))
+
+    if form.aggregate:
+        ops += _deal_writes(form, values)
+    else:
+        ops += [Op("write", d, s, k, i, whole(col)) for (d, k, s, i), col in form.w.items()]
+    ops += [Op("read", d, s, q, i, whole(col)) for (d, q, s, i), col in form.r.items()]
+    ops += [Op("link", ln, form.links[ln].from_, k, i, whole(col)) for (ln, k, i), col in form.f.items()]
     return [op for op in ops if op.bytes >= EPS_BYTES]
+
+
+def _deal_writes(form: Formulation, values: np.ndarray) -> list[Op]:
+    """Split each site's per-dataset writes over the drives writing there (north-west corner rule)."""
+    drives: dict[tuple[str, str, int], list[list]] = defaultdict(list)
+    datasets: dict[tuple[str, str, int], list[list]] = defaultdict(list)
+    for (d, q, s, i), col in form.w.items():
+        if values[col] * TB >= EPS_BYTES:
+            drives[q, s, i].append([d, int(round(values[col] * TB))])
+    for (k, s, i), col in form.wk.items():
+        if values[col] * TB >= EPS_BYTES:
+            datasets[form.commodity[k], s, i].append([k, int(round(values[col] * TB))])
+    ops = []
+    for key, fills in drives.items():
+        _q, s, i = key
+        supply = datasets.get(key, [])
+        for fill in fills:
+            while fill[1] > 0 and supply:
+                take = min(fill[1], supply[0][1])
+                ops.append(Op("write", fill[0], s, supply[0][0], i, take))
+                fill[1] -= take
+                supply[0][1] -= take
+                if supply[0][1] <= 0:
+                    supply.pop(0)
+    return ops
 
 
 def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
@@ -115,7 +148,7 @@ def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
                 store[k, plan.datasets[k].at] += plan.datasets[k].size
         held = dict(store)
         arriving: list[tuple[str, str, int]] = []
-        for op in sorted(by_interval[i], key=lambda o: {"read": 0, "link": 1, "write": 2}[o.kind]):
+        for op in _split_reads(plan, by_interval[i], content):
             if op.kind == "read":
                 op.bytes = min(op.bytes, content[op.where, op.dataset])
                 content[op.where, op.dataset] -= op.bytes
@@ -134,6 +167,24 @@ def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
             store[k, site] += amount
     _top_up(form, kept, store)
     return kept
+
+
+def _split_reads(plan: Plan, ops: list[Op], content: dict[tuple[str, str], int]) -> list[Op]:
+    """Ops in the order a drive does them (reads, links, writes); a read of a commodity (aggregate
+    mode) becomes reads of the datasets the drive holds, largest first."""
+    out = []
+    for op in sorted(ops, key=lambda o: {"read": 0, "link": 1, "write": 2}[o.kind]):
+        if op.kind != "read" or op.dataset in plan.datasets:
+            out.append(op)
+            continue
+        left = op.bytes
+        held = sorted(((b, k) for (d, k), b in content.items() if d == op.where and b > 0), reverse=True)
+        for b, k in held:
+            take = min(left, b)
+            if take > 0:
+                out.append(Op("read", op.where, op.site, k, op.interval, take))
+                left -= take
+    return out
 
 
 def _top_up(form: Formulation, ops: list[Op], store: dict[tuple[str, str], int]) -> None:

@@ -187,7 +187,7 @@ def minimise_makespan(search: Search, lower: Fraction) -> Outcome:
     n = grid.intervals
     status, top = search.check(n, share=0.3)
     if status is not Status.FEASIBLE or top is None:
-        return Outcome(None, None, False, search.solves)
+        return Outcome(None, None, status is Status.INFEASIBLE, search.solves)
     search.best = top.makespan
     lo = max(0, grid.ceil(lower) - 1)
     lo, hi, found, proven_lo = search.first_feasible(lo, n)
