@@ -27,7 +27,10 @@ BACKENDS = {"highs": "highs", "scip": "scip", "glop": "glop", "pdlp": "pdlp"}
 # Solver options: exact optima (no default 0.01 % gap), one thread per solve (sweeps run scenarios
 # in parallel), and no banner on stdout, which must stay clean for `--format json`.
 _SPECIFIC = {
-    "highs": "output_flag=false\nmip_rel_gap=1e-9\nmip_abs_gap=1e-9\nthreads=1\nmip_feasibility_tolerance=1e-7",
+    "highs": (
+        "output_flag=false\nmip_rel_gap=1e-9\nmip_abs_gap=1e-9\nthreads=1\nmip_feasibility_tolerance=1e-7\n"
+        "mip_heuristic_effort=0.5"  # measured: medium benchmark check 32 s -> 22 s
+    ),
     "scip": "limits/gap = 0\nparallel/maxnthreads = 1",
 }
 

@@ -40,16 +40,45 @@ class Mode:
     use_links: bool = True  # False: the shipping-only baseline
     use_drives: bool = True  # False: the network-only baseline
     cost_cap: float | None = None  # cost at most this (lexicographic second phase)
+    unit_limit: int | None = None  # at most this many units per group of identical drives (None: one each)
 
 
 @dataclass(frozen=True)
 class DriveInfo:
+    """A unit of identical drives that always move and work together (one drive unless batched).
+
+    Rates and capacity are per physical drive; the unit moves `count` times as much.
+    """
+
     name: str
     type: str
     start: str
     capacity: float  # TB
     write: float  # TB/h
     read: float  # TB/h
+    members: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class Commodity:
+    """What the model tracks as one kind of bytes: a dataset, or all datasets bound for one site.
+
+    `origins` lists (site, ready seconds, bytes) supplies; `deadline` is the tightest deadline.
+    """
+
+    name: str
+    to: str
+    datasets: tuple[str, ...]
+    origins: tuple[tuple[str, Fraction, int], ...]
+    deadline: Fraction | None
+
+    @property
+    def size(self) -> int:
+        return sum(b for _, _, b in self.origins)
 
 
 def _hours(seconds: Fraction) -> float:
@@ -75,12 +104,13 @@ class Formulation:
         self.deps: list[Departure] = (
             [d for d in departures(plan, self.grid, rounding) if d.depart_point < self.n] if mode.use_drives else []
         )
-        self.drives = [self._drive_info(*d) for d in plan.drive_names()] if mode.use_drives else []
+        self.drives = self._units() if mode.use_drives else []
         self.by_name = {d.name: d for d in self.drives}
         self.links = {n: link for n, link in plan.links.items()} if mode.use_links else {}
-        self.reach = {k: self._dataset_sites(k) for k in plan.datasets}
-        self.bays = {s: site.bays for s, site in plan.sites.items()}
         self._commodities()
+        self.reach = {q: self._commodity_sites(c) for q, c in self.flows.items()}
+        self.bays = {s: site.bays for s, site in plan.sites.items()}
+        self._drive_sites_for()
         self.drive_sites = {d.name: self._reachable_by_route(d.start) for d in self.drives}
         self.route_deps: dict[int, Departure] = dict(enumerate(self.deps))
         self.open = {
@@ -91,11 +121,26 @@ class Formulation:
             for name, link in self.links.items()
         }
 
-    def _drive_info(self, name: str, type_name: str, start: str) -> DriveInfo:
-        t = self.plan.drives[type_name]
-        return DriveInfo(
-            name, type_name, start, t.capacity / TB, float(t.write_rate) * HOUR / TB, float(t.read_rate) * HOUR / TB
-        )
+    def _units(self) -> list[DriveInfo]:
+        """Physical drives, or (with `unit_limit`) identical drives batched into at most that many
+        units per type and start site. A batched plan is a plan for the drives one by one: each
+        drive of a unit does an equal share, side by side on its own bay."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for name, type_name, start in self.plan.drive_names():
+            groups[type_name, start].append(name)
+        units = []
+        for (type_name, start), names in groups.items():
+            t = self.plan.drives[type_name]
+            parts = min(len(names), self.mode.unit_limit or len(names))
+            size, extra = divmod(len(names), parts)
+            at = 0
+            for p in range(parts):
+                members = tuple(names[at : at + size + (1 if p < extra else 0)])
+                at += len(members)
+                label = members[0] if len(members) == 1 else f"{members[0]}..{members[-1].split('#')[-1]}"
+                rates = (float(t.write_rate) * HOUR / TB, float(t.read_rate) * HOUR / TB)
+                units.append(DriveInfo(label, type_name, start, t.capacity / TB, *rates, members=members))
+        return units
 
     def _windows(self, link: str) -> list[tuple[Fraction, Fraction]]:
         return [w for win in self.plan.links[link].windows for w in win.intervals(self.plan.start, self.grid.horizon)]
@@ -109,14 +154,15 @@ class Formulation:
                 edges[route.from_].add(route.to)
         return edges
 
-    def _dataset_sites(self, k: str) -> set[str]:
-        """Sites where dataset k can usefully be: reachable from `at` and able to reach `to`."""
-        ds, edges = self.plan.datasets[k], self._edges()
+    def _commodity_sites(self, c: Commodity) -> set[str]:
+        """Sites where a commodity can usefully be: reachable from an origin and able to reach `to`."""
+        edges = self._edges()
         back: dict[str, set[str]] = defaultdict(set)
         for a, bs in edges.items():
             for b in bs:
                 back[b].add(a)
-        return _bfs(ds.at, edges) & _bfs(ds.to, back)
+        forward = set().union(*(_bfs(site, edges) for site, _, _ in c.origins))
+        return forward & _bfs(c.to, back)
 
     def _reachable_by_route(self, start: str) -> set[str]:
         edges: dict[str, set[str]] = defaultdict(set)
@@ -143,23 +189,22 @@ class Formulation:
                 self.u[j] = m.var(0, sum(plan.couriers[pool].fleet.values()), True)
         self._drive_variables()
         carried = {(d, q) for d, q, _, _ in self.w} | {(d, q) for d, q, _, _ in self.r}
-        self.c = {(d, k, g): m.var(0, self._drive(d).capacity) for d, k in carried for g in range(1, self.n + 1)}
+        self.c = {
+            (d, k, g): m.var(0, self._drive(d).capacity * self._drive(d).count)
+            for d, k in carried
+            for g in range(1, self.n + 1)
+        }
         self.f = {}
         for name, link in self.links.items():
-            for k, ds in plan.datasets.items():
-                if (
-                    link.from_ in self.reach[k]
-                    and link.to in self.reach[k]
-                    and link.from_ != ds.to
-                    and link.to != ds.at
-                ):
+            for k, c in self.flows.items():
+                if link.from_ in self.reach[k] and link.to in self.reach[k] and link.from_ != c.to:
                     for i in range(self.n):
                         if self.open[name][i] > 0:
                             self.f[name, k, i] = m.var(0, INF)
         self.inv = {
             (k, s, g): m.var(0, INF)
-            for k, ds in plan.datasets.items()
-            for s in self.reach[k] - {ds.to}
+            for k, c in self.flows.items()
+            for s in self.reach[k] - {c.to}
             for g in range(1, self.n)
         }
         self.last = m.var(0, self.length[-1]) if self.mode.free_last else None
@@ -170,43 +215,48 @@ class Formulation:
         m = self.model
         self.w: dict[tuple[str, str, str, int], int] = {}
         self.r: dict[tuple[str, str, str, int], int] = {}
-        self.wk: dict[tuple[str, str, int], int] = {}
         for q, (write_sites, read_sites) in self.commodity_sites.items():
             for d in self.drives:
                 for s in self.drive_sites[d.name] & write_sites:
                     for i in range(self.n):
-                        self.w[d.name, q, s, i] = m.var(0, d.write * self.length[i])
+                        self.w[d.name, q, s, i] = m.var(0, d.count * d.write * self.length[i])
                 for s in self.drive_sites[d.name] & read_sites:
                     for i in range(1, self.n):
-                        self.r[d.name, q, s, i] = m.var(0, d.read * self.length[i])
-        if self.aggregate:
-            written = {(q, s) for _d, q, s, _i in self.w}
-            for k, ds in self.plan.datasets.items():
-                for s in self.reach[k] - {ds.to}:
-                    if (self.commodity[k], s) in written:
-                        for i in range(self.n):
-                            self.wk[k, s, i] = m.var(0, INF)
+                        self.r[d.name, q, s, i] = m.var(0, d.count * d.read * self.length[i])
 
     def _commodities(self) -> None:
-        """What a drive's content is tracked by: each dataset, or (aggregate mode) each destination.
+        """What is tracked as one kind of bytes: each dataset, or (aggregate mode) each destination.
 
-        Aggregate mode is exact when every dataset only has to be delivered by the end of the grid:
-        whatever a drive carries is read at its destination, so the mix of datasets on it does not
-        matter to feasibility and the schedule assigns it afterwards. It is used when no deadline
-        falls inside the grid; drives then are read only at their commodity's destination.
+        Aggregate mode is exact when no deadline falls inside the grid: datasets bound for the same
+        site are then interchangeable on every link, drive and shelf, since all that matters is that
+        every byte arrives by the end. The schedule gives bytes their dataset names afterwards by
+        replaying the flows (a flow in a time-expanded network always decomposes by source).
         """
         plan = self.plan
         inside = [plan.deadline_seconds(k) for k in plan.datasets]
         self.aggregate = all(d is None or d >= self.grid.horizon for d in inside)
-        self.commodity = {k: (f"->{ds.to}" if self.aggregate else k) for k, ds in plan.datasets.items()}
-        self.commodity_sites: dict[str, tuple[set[str], set[str]]] = {}
+        groups: dict[str, list[str]] = defaultdict(list)
         for k, ds in plan.datasets.items():
-            q = self.commodity[k]
-            bays = {s for s, b in self.bays.items() if b > 0}
-            writes = (self.reach[k] - {ds.to}) & bays
-            reads = ({ds.to} if self.aggregate else self.reach[k] - {ds.at}) & bays
-            old_w, old_r = self.commodity_sites.get(q, (set(), set()))
-            self.commodity_sites[q] = (old_w | writes, old_r | reads)
+            groups[f"->{ds.to}" if self.aggregate else k].append(k)
+        self.flows: dict[str, Commodity] = {}
+        for q, names in groups.items():
+            deadlines = [d for d in (plan.deadline_seconds(k) for k in names) if d is not None]
+            self.flows[q] = Commodity(
+                name=q,
+                to=plan.datasets[names[0]].to,
+                datasets=tuple(names),
+                origins=tuple((plan.datasets[k].at, plan.ready_seconds(k), plan.datasets[k].size) for k in names),
+                deadline=min(deadlines) if deadlines else None,
+            )
+
+    def _drive_sites_for(self) -> None:
+        """Per commodity, the sites with bays where drives may write it and where they may read it."""
+        bays = {s for s, b in self.bays.items() if b > 0}
+        self.commodity_sites: dict[str, tuple[set[str], set[str]]] = {}
+        for q, c in self.flows.items():
+            origins = {site for site, _, _ in c.origins}
+            reads = {c.to} if self.aggregate else self.reach[q] - origins
+            self.commodity_sites[q] = ((self.reach[q] - {c.to}) & bays, reads & bays)
 
     def _lookups(self) -> None:
         """Indexes from (dataset, site, interval) and friends to columns, so building stays linear."""
@@ -218,15 +268,11 @@ class Formulation:
         for (d, q, s, i), col in self.w.items():
             self.ops_at[d, s, i].append((q, col, True))
             self.drive_w[d, q, i].append(col)
-            if not self.aggregate:
-                self.site_out[q, s, i].append(col)
+            self.site_out[q, s, i].append(col)
         for (d, q, s, i), col in self.r.items():
             self.ops_at[d, s, i].append((q, col, False))
             self.drive_r[d, q, i].append(col)
-            if not self.aggregate:
-                self.site_in[q, s, i].append(col)
-        for (k, s, i), col in self.wk.items():
-            self.site_out[k, s, i].append(col)
+            self.site_in[q, s, i].append(col)
         self.link_at: dict[tuple[str, int], list[int]] = defaultdict(list)
         for (ln, k, i), col in self.f.items():
             self.link_at[ln, i].append(col)
@@ -254,7 +300,6 @@ class Formulation:
         self._drive_io()  # rule 3: a drive reads or writes only at a site with bays, at its rates
         self._site_io()  # rule 3: bays and io_rate
         self._drive_content()  # rule 3: capacity; bytes stay on a drive until read
-        self._commodity_split()  # aggregate mode: drive writes are made of the site's datasets
         self._site_storage()  # rule 1: data exists from `ready`; nothing is sent that is not there
         self._link_capacity()  # rule 2: bandwidth x efficiency inside windows
         self._delivery()  # rule 1 and 6: every byte delivered, deadlines
@@ -295,14 +340,14 @@ class Formulation:
         self.trip = {}
         for j, dep in self.route_deps.items():
             route = plan.routes[dep.route]
-            drives = [(self.x[d.name, j], 1.0) for d in self.drives if (d.name, j) in self.x]
+            drives = [(self.x[d.name, j], float(d.count)) for d in self.drives if (d.name, j) in self.x]
             if route.max_drives is not None:
                 m.row(drives, ub=route.max_drives)
             if j in self.u:
                 m.row(drives + [(self.u[j], -float(plan.couriers[route.courier].carry))], ub=0.0)  # type: ignore[index]
             if route.cost_per_trip > 0:
                 self.trip[j] = m.var(0, 1, True)
-                big = len(drives) + (m.ub[self.u[j]] if j in self.u else 0)
+                big = sum(c for _, c in drives) + (m.ub[self.u[j]] if j in self.u else 0)
                 m.row(drives + ([(self.u[j], 1.0)] if j in self.u else []) + [(self.trip[j], -big)], ub=0.0)
 
     def _rate_cap(self, site: str) -> tuple[float | None, int]:
@@ -322,7 +367,11 @@ class Formulation:
         io, _ = self._rate_cap(site)
         # Where io_rate is below a drive's own rate, the drive runs at io_rate (plan mode).
         slow = (lambda rate: min(rate, io)) if (io is not None and not self.mode.relaxed) else (lambda rate: rate)
-        return [(col, 1.0 / slow(d.write if is_write else d.read)) for _k, col, is_write in self.ops_at[drive, site, i]]
+        # hours each drive of the unit is connected: the unit's bytes over its drives' joint rate
+        return [
+            (col, 1.0 / (d.count * slow(d.write if is_write else d.read)))
+            for _k, col, is_write in self.ops_at[drive, site, i]
+        ]
 
     def _drive_io(self) -> None:
         for d in self.drives:
@@ -342,7 +391,13 @@ class Formulation:
                 continue
             io, usable = self._rate_cap(s)
             for i in range(self.n):
-                terms = [t for d in self.drives if s in self.drive_sites[d.name] for t in self._op_terms(d.name, s, i)]
+                # each drive of a unit holds a bay for the unit's connected time
+                terms = [
+                    (col, coef * d.count)
+                    for d in self.drives
+                    if s in self.drive_sites[d.name]
+                    for col, coef in self._op_terms(d.name, s, i)
+                ]
                 if not terms:
                     continue
                 self._scaled_row(terms, usable, i)
@@ -382,40 +437,30 @@ class Formulation:
                     if reads:
                         m.row(reads + [(c, -1.0) for c, _ in before + slack], ub=0.0)
             for g in range(1, self.n + 1):
-                m.row([(self.c[d, k, g], 1.0) for k in ks], ub=self._drive(d).capacity)
-
-    def _commodity_split(self) -> None:
-        by_site: dict[tuple[str, str, int], list[tuple[int, float]]] = defaultdict(list)
-        for (_d, q, s, i), col in self.w.items():
-            by_site[q, s, i].append((col, 1.0))
-        for (k, s, i), col in self.wk.items():
-            by_site[self.commodity[k], s, i].append((col, -1.0))
-        if self.aggregate:
-            for terms in by_site.values():
-                self.model.row(terms, 0.0, 0.0)
+                m.row([(self.c[d, k, g], 1.0) for k in ks], ub=self._drive(d).capacity * self._drive(d).count)
 
     def _site_storage(self) -> None:
-        m, plan = self.model, self.plan
-        for k, ds in plan.datasets.items():
-            size = ds.size / TB
-            ready = plan.ready_seconds(k)
-            ready_point = self.grid.floor(ready) if self.mode.relaxed else self.grid.ceil(ready)
-            for s in self.reach[k] - {ds.to}:
+        m = self.model
+        for k, c in self.flows.items():
+            supply: dict[tuple[str, int], float] = defaultdict(float)
+            for site, ready, size in c.origins:
+                point = self.grid.floor(ready) if self.mode.relaxed else self.grid.ceil(ready)
+                supply[site, point] += size / TB
+            for s in self.reach[k] - {c.to}:
                 for g in range(self.n):
                     out = [(col, 1.0) for col in self._outflows(k, s, g)]
                     inflow = [(col, 1.0) for col in self._inflows(k, s, g)]
-                    inject = size if (s == ds.at and g == ready_point) else 0.0
                     held = [(self.inv[k, s, g], 1.0)] if g > 0 else []
-                    start = inject if g == 0 else 0.0
+                    start = supply[s, g] if g == 0 else 0.0
                     slack = inflow if self.mode.relaxed else []
-                    if out:
-                        m.row(out + [(c, -1.0) for c, _ in held + slack], ub=start)
+                    if out:  # send on only what the site held at the start (plan mode)
+                        m.row(out + [(col, -1.0) for col, _ in held + slack], ub=start)
                     if g + 1 < self.n:
-                        nxt = size if (s == ds.at and g + 1 == ready_point) else 0.0
+                        arriving = start + supply[s, g + 1]
                         m.row(
-                            [(self.inv[k, s, g + 1], 1.0)] + [(c, -1.0) for c, _ in held + inflow] + out,
-                            start + nxt,
-                            start + nxt,
+                            [(self.inv[k, s, g + 1], 1.0)] + [(col, -1.0) for col, _ in held + inflow] + out,
+                            arriving,
+                            arriving,
                         )
 
     def _outflows(self, k: str, s: str, i: int) -> list[int]:
@@ -436,40 +481,25 @@ class Formulation:
 
     def delivered(self, k: str, upto: int | None = None) -> list[tuple[int, float]]:
         """Columns whose sum is the bytes (TB) of k arriving at its `to` in intervals before `upto`."""
-        to = self.plan.datasets[k].to
+        to = self.flows[k].to
         upto = self.n if upto is None else upto
         return [(col, 1.0) for i in range(upto) for col in self._inflows(k, to, i)]
 
     def _delivery(self) -> None:
-        if self.aggregate:
-            self._delivery_by_the_end()
-            return
-        for k, ds in self.plan.datasets.items():
-            size = ds.size / TB
+        for k, c in self.flows.items():
+            size = c.size / TB
             self.model.row(self.delivered(k), size if self.mode.require_all else -INF, size)
-            deadline = self.plan.deadline_seconds(k)
-            if deadline is not None and deadline < self.grid.horizon:
-                self.model.row(self.delivered(k, self.grid.floor(deadline)), lb=size)
-
-    def _delivery_by_the_end(self) -> None:
-        """Aggregate mode: a dataset's bytes are delivered by link into `to` or by being written to a
-        drive, and (when all must arrive) every drive is empty at the end, i.e. all of it was read."""
-        for k, ds in self.plan.datasets.items():
-            size = ds.size / TB
-            written = [(col, 1.0) for (kk, _s, _i), col in self.wk.items() if kk == k]
-            self.model.row(self.delivered(k) + written, size if self.mode.require_all else -INF, size)
-        if self.mode.require_all:
-            for (_d, _q, g), col in self.c.items():
-                if g == self.n:
-                    self.model.row([(col, 1.0)], ub=0.0)
+            if c.deadline is not None and c.deadline < self.grid.horizon:
+                self.model.row(self.delivered(k, self.grid.floor(c.deadline)), lb=size)
 
     def cost_terms(self) -> list[tuple[int, float]]:
         """The plan's cost (rule 5) as linear terms, in the plan's currency."""
         plan, terms = self.plan, []
         for (ln, _k, _i), col in self.f.items():
             terms.append((col, float(plan.links[ln].cost_per_gb) * TB / 1e9))
-        for (_d, j), col in self.x.items():
-            terms.append((col, float(plan.routes[self.route_deps[j].route].cost_per_drive)))
+        for (unit, j), col in self.x.items():
+            per_drive = float(plan.routes[self.route_deps[j].route].cost_per_drive)
+            terms.append((col, self.by_name[unit].count * per_drive))
         for j, col in self.u.items():
             terms.append((col, float(plan.routes[self.route_deps[j].route].cost_per_courier)))
         for j, col in self.trip.items():
@@ -479,7 +509,7 @@ class Formulation:
             each = float(plan.drives[d.type].cost_each)
             if each > 0:
                 self.used[d.name] = used = self.model.var(0, 1, True)
-                terms.append((used, each))
+                terms.append((used, each * d.count))
                 for col in self.trips_of[d.name]:
                     self.model.row([(col, 1.0), (used, -1.0)], ub=0.0)
         return terms
@@ -493,9 +523,9 @@ class Formulation:
             self.model.row(self.cost, ub=min(caps))
 
     def _symmetry(self) -> None:
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for d in self.drives:
-            groups[d.type, d.start].append(d.name)
+            groups[d.type, d.start, d.count].append(d.name)  # only identical units are interchangeable
         for names in groups.values():
             for a, b in zip(names, names[1:], strict=False):
                 trips_a = [(col, 1.0) for col in self.trips_of[a]]
@@ -506,10 +536,7 @@ class Formulation:
     # ------------------------------------------------------------------ objectives
     def maximise_delivered(self) -> None:
         """Objective of a feasibility check: as many bytes delivered as possible (TB)."""
-        terms = [t for k in self.plan.datasets for t in self.delivered(k)]
-        if self.aggregate:
-            terms += [(col, 1.0) for col in self.r.values()]
-        self.model.set_objective(terms, maximize=True)
+        self.model.set_objective([t for k in self.flows for t in self.delivered(k)], maximize=True)
 
     def minimise_last(self) -> None:
         """Objective of the exact-makespan step: the shortest last interval (hours)."""

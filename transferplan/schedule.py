@@ -27,7 +27,6 @@ from .result import (
     LinkTransfer,
     RouteResult,
 )
-from .schema import Plan
 
 EPS_BYTES = 1000
 """Flows below a kilobyte are solver noise, not work anyone should schedule."""
@@ -74,9 +73,10 @@ def build_schedule(form: Formulation, values: np.ndarray, makespan: Fraction) ->
     links = _links(form, ops, ends, makespan)
     return Schedule(
         drives=[
-            DriveSchedule(name=d.name, type=d.type, start_site=d.start, events=drive_events[d.name])
+            DriveSchedule(name=member, type=d.type, start_site=d.start, events=drive_events[member])
             for d in form.drives
-            if drive_events[d.name]
+            for member in d.members
+            if drive_events[member]
         ],
         links=links,
         routes=_routes(form, moves, on_departure, ops),
@@ -86,46 +86,16 @@ def build_schedule(form: Formulation, values: np.ndarray, makespan: Fraction) ->
 
 
 def _read_ops(form: Formulation, values: np.ndarray) -> list[Op]:
-    """The solution's flows as whole bytes. In aggregate mode a drive's reads name its commodity,
-    not a dataset (`_repair` splits them by what the drive holds), and each site's per-dataset
-    writes are dealt out to the drives writing there, in order."""
-    ops = []
+    """The solution's flows as whole bytes, each named by its commodity (a dataset, or in aggregate
+    mode all datasets bound for one site: `_repair` then names the datasets)."""
 
     def whole(col: int) -> int:
         return int(round(values[col] * TB))
 
-    if form.aggregate:
-        ops += _deal_writes(form, values)
-    else:
-        ops += [Op("write", d, s, k, i, whole(col)) for (d, k, s, i), col in form.w.items()]
+    ops = [Op("write", d, s, q, i, whole(col)) for (d, q, s, i), col in form.w.items()]
     ops += [Op("read", d, s, q, i, whole(col)) for (d, q, s, i), col in form.r.items()]
-    ops += [Op("link", ln, form.links[ln].from_, k, i, whole(col)) for (ln, k, i), col in form.f.items()]
+    ops += [Op("link", ln, form.links[ln].from_, q, i, whole(col)) for (ln, q, i), col in form.f.items()]
     return [op for op in ops if op.bytes >= EPS_BYTES]
-
-
-def _deal_writes(form: Formulation, values: np.ndarray) -> list[Op]:
-    """Split each site's per-dataset writes over the drives writing there (north-west corner rule)."""
-    drives: dict[tuple[str, str, int], list[list]] = defaultdict(list)
-    datasets: dict[tuple[str, str, int], list[list]] = defaultdict(list)
-    for (d, q, s, i), col in form.w.items():
-        if values[col] * TB >= EPS_BYTES:
-            drives[q, s, i].append([d, int(round(values[col] * TB))])
-    for (k, s, i), col in form.wk.items():
-        if values[col] * TB >= EPS_BYTES:
-            datasets[form.commodity[k], s, i].append([k, int(round(values[col] * TB))])
-    ops = []
-    for key, fills in drives.items():
-        _q, s, i = key
-        supply = datasets.get(key, [])
-        for fill in fills:
-            while fill[1] > 0 and supply:
-                take = min(fill[1], supply[0][1])
-                ops.append(Op("write", fill[0], s, supply[0][0], i, take))
-                fill[1] -= take
-                supply[0][1] -= take
-                if supply[0][1] <= 0:
-                    supply.pop(0)
-    return ops
 
 
 def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
@@ -148,20 +118,18 @@ def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
                 store[k, plan.datasets[k].at] += plan.datasets[k].size
         held = dict(store)
         arriving: list[tuple[str, str, int]] = []
-        for op in _split_reads(plan, by_interval[i], content):
-            if op.kind == "read":
-                op.bytes = min(op.bytes, content[op.where, op.dataset])
-                content[op.where, op.dataset] -= op.bytes
-                arriving.append((op.dataset, op.site, op.bytes))
-            else:
-                op.bytes = min(op.bytes, held.get((op.dataset, op.site), 0))
-                held[op.dataset, op.site] = held.get((op.dataset, op.site), 0) - op.bytes
-                store[op.dataset, op.site] -= op.bytes
-                if op.kind == "write":
-                    content[op.where, op.dataset] += op.bytes
+        for whole_op in sorted(by_interval[i], key=lambda o: {"read": 0, "link": 1, "write": 2}[o.kind]):
+            for op in _by_dataset(form, whole_op, held, content):
+                if op.kind == "read":
+                    content[op.where, op.dataset] -= op.bytes
+                    arriving.append((op.dataset, op.site, op.bytes))
                 else:
-                    arriving.append((op.dataset, form.links[op.where].to, op.bytes))
-            if op.bytes > 0:
+                    held[op.dataset, op.site] = held.get((op.dataset, op.site), 0) - op.bytes
+                    store[op.dataset, op.site] -= op.bytes
+                    if op.kind == "write":
+                        content[op.where, op.dataset] += op.bytes
+                    else:
+                        arriving.append((op.dataset, form.links[op.where].to, op.bytes))
                 kept.append(op)
         for k, site, amount in arriving:
             store[k, site] += amount
@@ -169,21 +137,23 @@ def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
     return kept
 
 
-def _split_reads(plan: Plan, ops: list[Op], content: dict[tuple[str, str], int]) -> list[Op]:
-    """Ops in the order a drive does them (reads, links, writes); a read of a commodity (aggregate
-    mode) becomes reads of the datasets the drive holds, largest first."""
-    out = []
-    for op in sorted(ops, key=lambda o: {"read": 0, "link": 1, "write": 2}[o.kind]):
-        if op.kind != "read" or op.dataset in plan.datasets:
-            out.append(op)
-            continue
-        left = op.bytes
-        held = sorted(((b, k) for (d, k), b in content.items() if d == op.where and b > 0), reverse=True)
-        for b, k in held:
-            take = min(left, b)
-            if take > 0:
-                out.append(Op("read", op.where, op.site, k, op.interval, take))
-                left -= take
+def _by_dataset(
+    form: Formulation, op: Op, held: dict[tuple[str, str], int], content: dict[tuple[str, str], int]
+) -> list[Op]:
+    """An op of a commodity as ops of its datasets, never more of each than the source holds:
+    a read takes what the drive carries, a write or link send what the site held at the start of
+    the interval. Largest holding first, so datasets finish together rather than one by one."""
+    names = form.flows[op.dataset].datasets
+    if op.kind == "read":
+        pool = {k: content.get((op.where, k), 0) for k in names}
+    else:
+        pool = {k: held.get((k, op.site), 0) for k in names}
+    out, left = [], op.bytes
+    for k in sorted(names, key=lambda k: -pool[k]):
+        take = min(left, pool[k])
+        if take > 0:
+            out.append(Op(op.kind, op.where, op.site, k, op.interval, take))
+            left -= take
     return out
 
 
@@ -226,11 +196,15 @@ def _drive_events(
     events: dict[str, list[DriveEvent]] = defaultdict(list)
     plan = form.plan
     for d, js in moves.items():
-        for j in js:
+        for j, member in ((j, member) for j in js for member in form.by_name[d].members):
             dep = form.route_deps[j]
             route = plan.routes[dep.route]
-            events[d].append(DriveEvent(hours=float(dep.time) / HOUR, what="depart", site=route.from_, route=dep.route))
-            events[d].append(DriveEvent(hours=float(dep.arrival) / HOUR, what="arrive", site=route.to, route=dep.route))
+            events[member].append(
+                DriveEvent(hours=float(dep.time) / HOUR, what="depart", site=route.from_, route=dep.route)
+            )
+            events[member].append(
+                DriveEvent(hours=float(dep.arrival) / HOUR, what="arrive", site=route.to, route=dep.route)
+            )
     grouped: dict[tuple[str, int], list[Op]] = defaultdict(list)
     for op in ops:
         if op.kind != "link":
@@ -258,12 +232,16 @@ def _place_on_bays(
     """Lay out one interval's drive work at one site on its bays, McNaughton-style."""
     io, usable = form._rate_cap(site)
     per_drive: dict[str, list[tuple[Op, float]]] = defaultdict(list)
-    for op in sorted(ops, key=lambda o: (o.kind != "read", o.dataset)):
-        d = form.by_name[op.where]
-        rate = (d.read if op.kind == "read" else d.write) * TB / HOUR  # bytes per second
+    for unit_op in sorted(ops, key=lambda o: (o.kind != "read", o.dataset)):
+        d = form.by_name[unit_op.where]
+        rate = (d.read if unit_op.kind == "read" else d.write) * TB / HOUR  # bytes per second
         if io is not None and not form.mode.relaxed:
             rate = min(rate, io * TB / HOUR)
-        per_drive[op.where].append((op, op.bytes / rate))
+        # a unit's drives share its work equally, each on a bay of its own
+        share, extra = divmod(unit_op.bytes, d.count)
+        for n, member in enumerate(d.members):
+            op = Op(unit_op.kind, member, unit_op.site, unit_op.dataset, unit_op.interval, share + (n < extra))
+            per_drive[member].append((op, op.bytes / rate))
     if len(per_drive) <= usable:
         _parallel(site, per_drive, start, usable, last_bay, events)
         return
@@ -474,7 +452,7 @@ def _routes(
     carried: dict[int, list[str]] = defaultdict(list)
     for d, js in moves.items():
         for j in js:
-            carried[j].append(d)
+            carried[j].extend(form.by_name[d].members)
     load = _loads(form, moves, ops)
     out = []
     for name, route in form.plan.routes.items():

@@ -69,6 +69,7 @@ class Found:
     formulation: Formulation
     solution: Solution
     makespan: Fraction  # seconds: the end of the grid, or t_n-1 + last when the last step is free
+    point: int | None = None  # the grid point by which this plan has delivered everything
 
     @property
     def cost(self) -> float:
@@ -128,7 +129,7 @@ class Search:
         sol = self._run(form.model, share, relax)
         total = form.total_tb
         if sol.found and sol.objective is not None and sol.objective >= total * (1 - TOLERANCE):
-            return Status.FEASIBLE, Found(form, sol, self.grid.points[j])
+            return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))
         if sol.status is Status.INFEASIBLE or (sol.bound is not None and sol.bound < total * (1 - TOLERANCE)):
             return Status.INFEASIBLE, None
         if sol.status is Status.OPTIMAL:
@@ -146,13 +147,14 @@ class Search:
             return None, bound
         return Found(form, sol, start + Fraction(sol.objective * HOUR).limit_denominator(10**6)), bound
 
-    def first_feasible(self, lo: int, hi: int, relax: bool = False) -> tuple[int, int, Found | None, bool]:
-        """Bisect for the first feasible point in (lo, hi]; hi must be feasible.
+    def first_feasible(self, lo: int, hi: int, relax: bool = False) -> tuple[int, int, Found | None, int]:
+        """Bisect for the first feasible point in (lo, hi]; hi must be feasible and lo infeasible.
 
-        Returns (lo, hi, plan at hi, lo proven infeasible).
+        Returns (lo, hi, the plan found at hi, the highest point proven infeasible). A check that
+        runs out of time moves the search up, like an infeasible one, but proves nothing.
         """
         found: Found | None = None
-        proven_lo = True
+        proven = lo
         while hi - lo > 1 and not self.clock.out():
             mid = (lo + hi) // 2
             status, plan = self.check(mid, relax=relax)
@@ -160,11 +162,28 @@ class Search:
             if status is Status.FEASIBLE:
                 hi, found = mid, plan
                 self.say(f"by {hours:.1f} h: feasible")
+                continue
+            lo = mid
+            if status is Status.INFEASIBLE:
+                proven = mid
+                self.say(f"by {hours:.1f} h: impossible")
             else:
-                lo = mid
-                proven_lo = status is Status.INFEASIBLE
-                self.say(f"by {hours:.1f} h: {'impossible' if proven_lo else 'not proven within the time slice'}")
-        return lo, hi, found, proven_lo and hi - lo == 1
+                self.say(f"by {hours:.1f} h: not settled within its time slice")
+        return lo, hi, found, proven
+
+
+def done_point(form: Formulation, sol: Solution) -> int:
+    """The first grid point by which a solution has delivered (almost) everything."""
+    per_interval = [0.0] * form.n
+    for k in form.flows:
+        for i in range(form.n):
+            per_interval[i] += sum(sol.values[col] for col in form._inflows(k, form.flows[k].to, i))
+    total, running = form.total_tb, 0.0
+    for i, amount in enumerate(per_interval):
+        running += amount
+        if running >= total * (1 - TOLERANCE):
+            return i + 1
+    return form.n
 
 
 def _hours(seconds: Fraction | None) -> float | None:
@@ -176,35 +195,41 @@ def model_is_exact(form: Formulation) -> bool:
 
     Then an infeasibility proof of the plan model is a proof for continuous time too.
     """
-    plain = all(sites <= {ds.at, ds.to} for sites, ds in ((form.reach[k], form.plan.datasets[k]) for k in form.reach))
+    plain = all(form.reach[q] <= {site for site, _, _ in c.origins} | {c.to} for q, c in form.flows.items())
     no_io = all(site.io_rate is None for site in form.plan.sites.values())
     return form.grid.exact and plain and no_io
 
 
-def minimise_makespan(search: Search, lower: Fraction) -> Outcome:
-    """The earliest completion on the search's grid, exact in continuous time within the bracket."""
+def minimise_makespan(search: Search, lower: Fraction, upper: Fraction | None = None) -> Outcome:
+    """The earliest completion on the search's grid, exact in continuous time within the bracket.
+
+    `upper`, when given, is a completion already reached (by a coarser model): the search starts there.
+    """
     grid = search.grid
-    n = grid.intervals
+    n = grid.intervals if upper is None else min(grid.intervals, max(1, grid.ceil(upper)))
     status, top = search.check(n, share=0.3)
     if status is not Status.FEASIBLE or top is None:
         return Outcome(None, None, status is Status.INFEASIBLE, search.solves)
-    search.best = top.makespan
-    lo = max(0, grid.ceil(lower) - 1)
-    lo, hi, found, proven_lo = search.first_feasible(lo, n)
+    top_point = top.point if top.point is not None else n
+    search.best = grid.points[top_point]
+    lo = min(max(0, grid.ceil(lower) - 1), top_point - 1)
+    lo, hi, found, proven = search.first_feasible(lo, top_point)
     found = found or top
     exact, last_bound = search.exact_last(hi) if not search.clock.out() else (None, None)
     if exact is not None and exact.makespan <= found.makespan:
         found = exact
     search.best = found.makespan
-    bound, proven = None, False
+    bound = None
+    optimal = False
     if model_is_exact(found.formulation):
-        if proven_lo and hi >= 1:
+        # Points at or below `proven` are proven infeasible; below `lower` they are by the inflow bound.
+        if proven == hi - 1 and hi >= 1:
             bound = grid.points[hi - 1] + Fraction(max(0.0, last_bound or 0.0) * HOUR).limit_denominator(10**6)
-            proven = exact is not None and exact.solution.status is Status.OPTIMAL
-        else:
-            bound = grid.points[lo] if lo > 0 else None
+            optimal = exact is not None and exact.solution.status is Status.OPTIMAL
+        elif proven > 0:
+            bound = grid.points[proven]
     search.bound = bound
-    return Outcome(found, bound, proven, search.solves)
+    return Outcome(found, bound, optimal, search.solves)
 
 
 def relaxed_bound(plan: Plan, horizon: Fraction, base: Mode, backend: str, clock: Clock) -> Fraction | None:
@@ -215,24 +240,28 @@ def relaxed_bound(plan: Plan, horizon: Fraction, base: Mode, backend: str, clock
     if status is not Status.FEASIBLE:
         return None
     lo, hi, _, proven = search.first_feasible(0, grid.intervals, relax=True)
-    if not proven:
-        return grid.points[lo] if lo > 0 else None
+    if proven != hi - 1:
+        return grid.points[proven] if proven > 0 else None
     _, last = search.exact_last(hi, relax=True)
     return grid.points[hi - 1] + Fraction(max(0.0, last or 0.0) * HOUR).limit_denominator(10**6)
 
 
 def minimise_cost(search: Search, lower: Fraction) -> Outcome:
-    """The cheapest plan delivering by the end of the grid, then the earliest among the cheapest."""
+    """The cheapest plan delivering by the end of the grid (earliest among them: `earliest_at_cost`)."""
     form = Formulation(search.plan, search.grid, search.base)
     form.minimise_cost()
     search.phase = "cost"
-    sol = search._run(form.model, 0.5)
+    sol = search._run(form.model, 0.6)
     if not sol.found or sol.objective is None:
-        return Outcome(None, None, False, search.solves)
-    cheapest = sol.objective
-    search.say(f"cheapest plan so far: {cheapest:,.2f}")
-    found = Found(form, sol, search.grid.horizon)
-    cap = cheapest + max(1e-6 * abs(cheapest), 1e-6)
+        return Outcome(None, None, sol.status is Status.INFEASIBLE, search.solves)
+    search.say(f"cheapest plan so far: {sol.objective:,.2f}")
+    bound = None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
+    return Outcome(Found(form, sol, search.grid.horizon), bound, sol.status is Status.OPTIMAL, search.solves)
+
+
+def earliest_at_cost(search: Search, found: Found, lower: Fraction) -> Found:
+    """Among plans as cheap as `found`, the earliest (second phase of the cost objective)."""
+    cap = found.cost + max(1e-6 * abs(found.cost), 1e-6)
     inner = Search(
         search.plan,
         search.grid,
@@ -243,15 +272,18 @@ def minimise_cost(search: Search, lower: Fraction) -> Outcome:
         phase="earliest",
     )
     earliest = minimise_makespan(inner, lower)
-    if earliest.found is not None:
-        found = earliest.found
-    bound = sol.bound if sol.bound is not None else None
-    return Outcome(
-        found,
-        None if bound is None else Fraction(bound).limit_denominator(10**6),
-        sol.status is Status.OPTIMAL,
-        search.solves + inner.solves,
-    )
+    search.solves += inner.solves
+    if earliest.found is not None and earliest.found.makespan <= found.makespan:
+        return earliest.found
+    return found
+
+
+def relaxed_cost_bound(plan: Plan, grid: Grid, backend: str, clock: Clock) -> float | None:
+    """A cost no plan can beat: the relaxed model's LP, one drive per unit."""
+    form = Formulation(plan, grid, Mode(relaxed=True))
+    form.minimise_cost()
+    sol = solve_model(form.model, backend, clock.slice(0.5), relax=True)
+    return sol.bound
 
 
 def cheapest_at(search: Search, found: Found) -> Found:

@@ -22,10 +22,12 @@ from .search import (
     Progress,
     Search,
     cheapest_at,
+    earliest_at_cost,
     minimise_cost,
     minimise_makespan,
     model_is_exact,
     relaxed_bound,
+    relaxed_cost_bound,
 )
 from .timegrid import build_grid
 
@@ -60,7 +62,7 @@ def solve(
     if blocked:
         return _unsolved(plan, "infeasible", blocked, clock)
     optimise = _Optimiser(plan, backend, clock, progress)
-    outcome, search = optimise.run(Mode())
+    outcome, search = optimise.refine()
     if outcome.found is None:
         status = "infeasible" if outcome.proven else "unknown"
         words = optimise.explain() if status == "infeasible" else [_timeout_words(clock)]
@@ -68,6 +70,11 @@ def solve(
     found = outcome.found
     if plan.objective == "makespan" and not clock.out() and any(c for _, c in found.formulation.cost):
         found = cheapest_at(search, found)
+    if plan.objective == "cost" and not clock.out():
+        found = earliest_at_cost(search, found, optimise.inflow)
+        if outcome.lower_bound is None or not outcome.proven:
+            cost_bound = relaxed_cost_bound(plan, search.grid, backend, clock)
+            outcome.lower_bound = None if cost_bound is None else Fraction(cost_bound).limit_denominator(10**6)
     schedule = build_schedule(found.formulation, found.solution.values, found.makespan)
     lower = optimise.lower_bound(outcome, found)
     result = _assemble(plan, schedule, outcome, found, lower, clock, search.solves)
@@ -93,16 +100,50 @@ class _Optimiser:
         guess = max(2 * self.inflow, self.inflow + 3 * DAY, 2 * DAY)
         return min(MAX_HORIZON, -(-guess // DAY) * DAY), True
 
-    def run(self, base: Mode, plan: Plan | None = None) -> tuple[Outcome, Search]:
+    def refine(self) -> tuple[Outcome, Search]:
+        """Solve with identical drives batched into few units, then finer, down to one drive each.
+
+        Each stage is a valid plan for the drives one by one (a unit's drives share its work), found
+        fast; finer stages can only do better and start from the best completion so far. The last
+        stage that finishes decides optimality; earlier stages are proven only against their units.
+        """
+        best: tuple[Outcome, Search] | None = None
+        ladder = unit_ladder(self.plan)
+        for step, limit in enumerate(ladder):
+            last = step == len(ladder) - 1
+            budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
+            stage_clock = Clock(budget)
+            upper, cap = None, None
+            if best is not None and best[0].found is not None:
+                upper = best[0].found.makespan if self.plan.objective == "makespan" else None
+                cap = best[0].found.cost - 1e-6 if self.plan.objective == "cost" else None
+            outcome, search = self.run(Mode(unit_limit=limit, cost_cap=cap), clock=stage_clock, upper=upper)
+            outcome.proven = outcome.proven and limit is None
+            if best is None or _better(self.plan, outcome, best[0]):
+                best = (outcome, search)
+            if self.clock.out() or (best[0].found is None and best[0].proven):
+                break
+        assert best is not None
+        return best
+
+    def run(
+        self, base: Mode, plan: Plan | None = None, clock: Clock | None = None, upper: Fraction | None = None
+    ) -> tuple[Outcome, Search]:
         plan = plan or self.plan
+        clock = clock or self.clock
         horizon, grows = self.horizon()
         while True:
             grid = build_grid(plan, horizon, plan.resolution)
-            search = Search(plan, grid, base, self.backend, self.clock, self.progress)
-            search.say(f"horizon {float(horizon) / HOUR:.0f} h on {grid.intervals} intervals")
-            run = minimise_makespan if plan.objective == "makespan" else minimise_cost
-            outcome = run(search, self.inflow)
-            if outcome.found is not None or not grows or horizon >= MAX_HORIZON or self.clock.out():
+            search = Search(plan, grid, base, self.backend, clock, self.progress)
+            units = (
+                f", {len(plan.drive_names())} drives in {base.unit_limit} units per group" if base.unit_limit else ""
+            )
+            search.say(f"horizon {float(horizon) / HOUR:.0f} h on {grid.intervals} intervals{units}")
+            if plan.objective == "makespan":
+                outcome = minimise_makespan(search, self.inflow, upper)
+            else:
+                outcome = minimise_cost(search, self.inflow)
+            if outcome.found is not None or not grows or horizon >= MAX_HORIZON or clock.out():
                 return outcome, search
             horizon = min(MAX_HORIZON, 2 * horizon)
 
@@ -179,6 +220,31 @@ class _Optimiser:
                     )
                 )
         return out
+
+
+UNIT_LADDER = (2, 4, 8)
+"""Units per group of identical drives tried before one unit per drive."""
+
+
+def unit_ladder(plan: Plan) -> list[int | None]:
+    """The batching stages worth trying for this plan's largest group of identical drives."""
+    groups: dict[tuple[str, str], int] = {}
+    for _name, type_name, start in plan.drive_names():
+        groups[type_name, start] = groups.get((type_name, start), 0) + 1
+    largest = max(groups.values(), default=0)
+    return [limit for limit in UNIT_LADDER if limit < largest] + [None]
+
+
+def _better(plan: Plan, new: Outcome, old: Outcome) -> bool:
+    if new.found is None:
+        return False
+    if old.found is None:
+        return True
+    if plan.objective == "makespan":
+        return (new.found.makespan, new.found.cost) < (old.found.makespan, old.found.cost - 1e-6) or (
+            new.found.makespan <= old.found.makespan and new.proven
+        )
+    return new.found.cost < old.found.cost - 1e-6 or (new.found.cost <= old.found.cost + 1e-6 and new.proven)
 
 
 def _timeout_words(clock: Clock) -> str:

@@ -1,0 +1,188 @@
+"""Solve many scenarios: in this process, on a local process pool, or on any `concurrent.futures.Executor`.
+
+What crosses a process boundary is a `Task` (the base plan's JSON-safe data, a few override strings and
+solver options: a few kB) and back a `Solved` (one summary row, plus the full Result only when asked).
+The worker rebuilds and revalidates the Plan itself, so nothing solver-side is pickled.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..load import apply_overrides, plan_from_data
+from ..result import Result, Status
+from ..schema import Plan
+from .binding import binding_limit
+
+__all__ = ["ScenarioRow", "Task", "Solved", "Runner", "row_from", "solve_task", "RowProgress"]
+
+
+class ScenarioRow(BaseModel):
+    """One solved scenario, summarised: the axis values and the figures people compare."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    values: dict[str, str] = Field(default_factory=dict)
+    status: Status
+    objective: Literal["makespan", "cost"] = "makespan"
+    makespan_hours: float | None = None
+    lower_bound_hours: float | None = None
+    gap: float | None = None
+    cost: float | None = None
+    currency: str = "USD"
+    share_online: float | None = None
+    drives_used: int = 0
+    trips: int = 0
+    binding: str = ""
+    verified: bool | None = None
+    solve_seconds: float = 0.0
+    note: str = ""
+    reused: bool = False
+    """True when an identical scenario earlier in the list was solved and this row copies it."""
+
+    def record(self) -> dict[str, Any]:
+        """A flat dict: one column per axis (by field path), then the figures."""
+        data = self.model_dump(exclude={"values"})
+        return {"name": data.pop("name"), **self.values, **data}
+
+
+RowProgress = Callable[[int, int, ScenarioRow], None]
+"""Called as ``progress(done, total, row)`` each time a scenario finishes."""
+
+
+def row_from(plan: Plan, result: Result, name: str, values: dict[str, str] | None = None) -> ScenarioRow:
+    """Summarise a Result of `plan` as a row (binding limit included)."""
+    size = sum(d.size_bytes for d in result.datasets)
+    online = sum(d.online_bytes for d in result.datasets)
+    return ScenarioRow(
+        name=name,
+        values=values or {},
+        status=result.status,
+        objective=result.objective,
+        makespan_hours=result.makespan_hours,
+        lower_bound_hours=result.lower_bound_hours,
+        gap=result.gap,
+        cost=result.cost.total if result.found else None,
+        currency=result.currency,
+        share_online=online / size if result.found and size else None,
+        drives_used=sum(1 for d in result.drives if d.events),
+        trips=sum(len(r.departures) for r in result.routes),
+        binding=binding_limit(plan, result),
+        verified=result.verified,
+        solve_seconds=result.solve_seconds,
+        note="" if result.found else " ".join(result.explanation),
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    """One solve to run somewhere: small and picklable."""
+
+    data: dict[str, Any]
+    overrides: tuple[str, ...]
+    name: str
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+    time_limit: float | None = 60.0
+    backend: str = "highs"
+    keep_result: bool = False
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What comes back from a worker."""
+
+    row: ScenarioRow
+    result: Result | None = field(default=None, compare=False)
+
+
+def solve_task(task: Task) -> Solved:
+    """Rebuild the plan from data + overrides, solve it (no baselines), summarise. Runs in a worker."""
+    from ..solve import solve  # the solver stack is imported in the worker, once per process
+
+    plan = plan_from_data(apply_overrides(task.data, task.overrides))
+    result = solve(plan, time_limit=task.time_limit, backend=task.backend, baselines=False)
+    row = row_from(plan, result, task.name, dict(task.values))
+    return Solved(row, result if task.keep_result else None)
+
+
+class Runner:
+    """Runs batches of Tasks on one executor, kept for every batch (a frontier runs several).
+
+    With no executor given, a local spawn-context `ProcessPoolExecutor` with `workers` processes
+    (default: all cores) is started on the first batch that has more than one distinct task, and shut
+    down on exit; a batch of one distinct task, or ``workers=1``, runs in this process.
+    """
+
+    def __init__(self, executor: Executor | None = None, workers: int | None = None):
+        self.executor = executor
+        self.workers = workers or os.cpu_count() or 1
+        self._own: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.shutdown(wait=True, cancel_futures=True)
+            self._own = None
+
+    def _pool(self, distinct: int) -> Executor | None:
+        if self.executor is not None:
+            return self.executor
+        if distinct <= 1 or self.workers <= 1:
+            return None
+        if self._own is None:
+            context = multiprocessing.get_context("spawn")
+            self._own = ProcessPoolExecutor(max_workers=min(self.workers, distinct), mp_context=context)
+        return self._own
+
+    def run(self, tasks: Sequence[Task], progress: RowProgress | None = None) -> list[Solved]:
+        """Solve every task; identical ones (same key) once. Results come back in task order."""
+        first: dict[str, int] = {}
+        for i, task in enumerate(tasks):
+            first.setdefault(task.key, i)
+        unique = {i: tasks[i] for i in first.values()}
+        solved: dict[int, Solved] = {}
+        total, done = len(tasks), 0
+        pool = self._pool(len(unique))
+
+        def finished(i: int, out: Solved) -> None:
+            nonlocal done
+            solved[i] = out
+            done += sum(1 for t in tasks if t.key == tasks[i].key)
+            if progress is not None:
+                progress(done, total, out.row)
+
+        if pool is None:
+            for i, task in unique.items():
+                finished(i, solve_task(task))
+        else:
+            futures: dict[Future[Solved], int] = {pool.submit(solve_task, t): i for i, t in unique.items()}
+            try:
+                for future in as_completed(futures):
+                    finished(futures[future], future.result())
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return [_copy_for(task, solved[first[task.key]], i == first[task.key]) for i, task in enumerate(tasks)]
+
+
+def _copy_for(task: Task, solved: Solved, original: bool) -> Solved:
+    if original:
+        return solved
+    row = solved.row.model_copy(update={"name": task.name, "values": dict(task.values), "reused": True})
+    return Solved(row, solved.result)
