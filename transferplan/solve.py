@@ -119,7 +119,9 @@ class _Optimiser:
                 cap = best[0].found.cost - 1e-6 if self.plan.objective == "cost" else None
             outcome, search = self.run(Mode(unit_limit=limit, cost_cap=cap), clock=stage_clock, upper=upper)
             outcome.proven = outcome.proven and limit is None
-            if best is None or _better(self.plan, outcome, best[0]):
+            # a batched stage finding nothing proves nothing; the single-drive stage's proof does
+            settled = outcome.found is None and outcome.proven
+            if best is None or _better(self.plan, outcome, best[0]) or (best[0].found is None and settled):
                 best = (outcome, search)
             if self.clock.out() or (best[0].found is None and best[0].proven):
                 break
