@@ -376,3 +376,6 @@ def read_result(result_file: Path) -> Result:
 def _unusable(result_file: Path, why: str) -> NoReturn:
     click.echo(f"{result_file}: {why}", err=True)
     sys.exit(2)
+
+
+from . import cli_whatif  # noqa: E402, F401  (registers compare, sweep and frontier on `main`)

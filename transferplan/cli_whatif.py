@@ -171,7 +171,15 @@ def sweep(
     """Solve the plan once for every combination of the --vary values, in parallel, best first.
 
     Each scenario is the plan with its values set (like --set) and is validated like the file; identical
-    scenarios are solved once. Solves run on all local cores, or on a Dask cluster with --executor.
+    scenarios are solved once. Solves run on all local cores, or on a Dask cluster with --executor
+    (its workers need transferplan installed).
+
+    \b
+    Values of one --vary:
+      10 Gbps,40 Gbps     split on commas
+      $1,200,$2,400       a dollar amount keeps its thousands commas: two values
+      $1,200;$2,400       with a ';' anywhere, split on ';' only (for any value holding a comma)
+      100,200             two values (plain numbers are never grouped: write 100200)
 
     \b
     Example:
