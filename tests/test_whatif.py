@@ -1,0 +1,332 @@
+"""What-ifs: scenarios, sweeps (local and on a real Dask cluster), comparisons, the frontier, the CLI.
+
+Plans: `examples/quick-start.yaml` (about 0.3 s a solve) and tiny plans built here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from transferplan.cli import main
+from transferplan.cli_whatif import compare as compare_command  # noqa: F401  (registers the commands)
+from transferplan.errors import PlanError
+from transferplan.load import apply_overrides, load, plan_from_data
+from transferplan.schema import Plan
+from transferplan.solve import solve
+from transferplan.whatif import (
+    SweepResult,
+    binding_limits,
+    compare,
+    frontier,
+    parse_vary,
+    plan_data,
+    scenarios,
+    split_values,
+    sweep,
+)
+
+QUICK_START = Path(__file__).parent.parent / "examples" / "quick-start.yaml"
+
+AXES = {"links.wan.bandwidth": ["10 Gbps", "40 Gbps"], "drives.ssd-30.fleet.lab": ["3", "4"]}
+"""Four scenarios of the quick start: a faster link, fewer drives."""
+
+
+@pytest.fixture(scope="module")
+def quick_start() -> Plan:
+    """The quick-start example: 120 TB over a 10 Gbps link or a van of four 30 TB SSDs."""
+    return load(QUICK_START)
+
+
+@pytest.fixture(scope="module")
+def local_sweep(quick_start: Plan) -> SweepResult:
+    """`AXES` swept on the default local process pool (spawn, two workers)."""
+    return sweep(quick_start, AXES, workers=2)
+
+
+def _figures(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Records without the timing, which differs from run to run."""
+    return [{k: v for k, v in r.items() if k != "solve_seconds"} for r in rows]
+
+
+# Scenarios ----------------------------------------------------------------------------------------
+
+
+def test_product_makes_every_combination(quick_start: Plan) -> None:
+    axes = {"links.wan.bandwidth": ["10 Gbps", "20 Gbps", "40 Gbps"], "drives.ssd-30.fleet.lab": ["2", "4"]}
+    built = scenarios(quick_start, axes)
+    assert len(built) == 6
+    assert {s.values for s in built} == {
+        (("links.wan.bandwidth", b), ("drives.ssd-30.fleet.lab", n)) for b in axes["links.wan.bandwidth"] for n in "24"
+    }
+    assert built[0].plan.links["wan"].bandwidth * 8 == 10**10
+    assert quick_start.links["wan"].bandwidth * 8 == 10**10  # the base plan is untouched
+
+
+def test_paired_takes_values_together(quick_start: Plan) -> None:
+    axes = {"links.wan.bandwidth": ["10 Gbps", "40 Gbps"], "drives.ssd-30.fleet.lab": ["2", "4"]}
+    built = scenarios(quick_start, axes, paired=True)
+    assert [dict(s.values) for s in built] == [
+        {"links.wan.bandwidth": "10 Gbps", "drives.ssd-30.fleet.lab": "2"},
+        {"links.wan.bandwidth": "40 Gbps", "drives.ssd-30.fleet.lab": "4"},
+    ]
+    with pytest.raises(PlanError, match="same number of values"):
+        scenarios(quick_start, {"links.wan.bandwidth": ["10 Gbps"], "drives.ssd-30.fleet.lab": ["2", "4"]}, paired=True)
+
+
+def test_a_bad_value_is_a_plan_error_naming_the_override(quick_start: Plan) -> None:
+    axes = {"links.wan.bandwidth": ["10 Gbs", "40 Gbps"], "drives.ssd-30.fleet.lab": ["-1", "4"]}
+    with pytest.raises(PlanError) as caught:
+        scenarios(quick_start, axes)
+    text = str(caught.value)
+    assert "override links.wan.bandwidth=10 Gbs" in text and "unknown rate unit" in text
+    assert "override drives.ssd-30.fleet.lab=-1" in text and "must not be negative" in text
+    assert len(caught.value.problems) == 2  # each bad value once, not once per combination
+
+
+def test_an_unknown_path_is_a_plan_error(quick_start: Plan) -> None:
+    with pytest.raises(PlanError, match="links.wam.*did you mean 'links.wan'"):
+        scenarios(quick_start, {"links.wam.bandwidth": ["10 Gbps"]})
+
+
+def test_identical_plans_share_a_key(quick_start: Plan) -> None:
+    built = scenarios(quick_start, {"links.wan.bandwidth": ["10 Gbps", "1.25 GB/s", "40 Gbps"]})
+    assert built[0].key == built[1].key != built[2].key
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("10 Gbps,40 Gbps", ["10 Gbps", "40 Gbps"]),
+        ("24, 48", ["24", "48"]),
+        ("$1,200;$2,400", ["$1,200", "$2,400"]),
+        ("$1,200,$2,400", ["$1,200", "$2,400"]),
+        ("$1,200", ["$1,200"]),
+        ("10 days;2 weeks", ["10 days", "2 weeks"]),
+    ],
+)
+def test_split_values(text: str, values: list[str]) -> None:
+    assert split_values(text) == values
+
+
+def test_parse_vary_rejects_malformed_options() -> None:
+    assert parse_vary(["budget=$1,200;$2,400"]) == {"budget": ["$1,200", "$2,400"]}
+    for bad in (["budget"], ["=1,2"], ["budget=1,,2"], ["budget=1", "budget=2"]):
+        with pytest.raises(PlanError):
+            parse_vary(bad)
+
+
+# Sweeps -------------------------------------------------------------------------------------------
+
+
+def test_sweep_rows_equal_separate_solves(quick_start: Plan, local_sweep: SweepResult) -> None:
+    assert len(local_sweep.rows) == 4 and local_sweep.distinct == 4
+    data = plan_data(quick_start)
+    for row in local_sweep.rows:
+        overrides = [f"{path}={value}" for path, value in row.values.items()]
+        alone = solve(plan_from_data(apply_overrides(data, overrides)), baselines=False)
+        assert row.status == alone.status
+        assert row.makespan_hours == pytest.approx(alone.makespan_hours, abs=1e-6)
+        assert row.cost == pytest.approx(alone.cost.total, abs=1e-6)
+        assert row.verified is True
+
+
+def test_sweep_table_is_sorted_by_the_objective(local_sweep: SweepResult) -> None:
+    frame = local_sweep.to_pandas()
+    assert list(frame["makespan_hours"]) == sorted(frame["makespan_hours"])
+    assert {"links.wan.bandwidth", "drives.ssd-30.fleet.lab", "status", "binding", "share_online"} <= set(frame)
+    assert frame.iloc[0]["links.wan.bandwidth"] == "40 Gbps"
+    assert len(list(csv.DictReader(io.StringIO(local_sweep.to_csv())))) == 4
+    assert [r["name"] for r in json.loads(local_sweep.to_json())["rows"]] == [
+        r["name"] for r in local_sweep.to_records()
+    ]
+
+
+def test_paired_sweep_has_one_row_per_pair(quick_start: Plan, local_sweep: SweepResult) -> None:
+    paired = sweep(quick_start, AXES, paired=True, workers=1)
+    assert len(paired.rows) == 2 and len(local_sweep.rows) == 4
+    by_name = {r.name: r for r in local_sweep.rows}
+    for row in paired.rows:
+        assert row.makespan_hours == pytest.approx(by_name[row.name].makespan_hours, abs=1e-6)
+
+
+def test_identical_scenarios_are_solved_once(quick_start: Plan) -> None:
+    result = sweep(quick_start, {"links.wan.bandwidth": ["10 Gbps", "1.25 GB/s"]})
+    assert result.distinct == 1
+    first, second = result.rows
+    assert not first.reused and second.reused
+    assert first.makespan_hours == second.makespan_hours and second.values == {"links.wan.bandwidth": "1.25 GB/s"}
+
+
+def test_dask_cluster_gives_the_same_table(quick_start: Plan, local_sweep: SweepResult) -> None:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        remote = sweep(quick_start, AXES, executor=client.get_executor())
+    assert _figures(remote.to_records()) == _figures(local_sweep.to_records())
+
+
+# Compare and the binding limit ----------------------------------------------------------------------
+
+
+def test_compare_puts_plans_side_by_side(quick_start: Plan) -> None:
+    faster = plan_from_data(apply_overrides(plan_data(quick_start), ["links.wan.bandwidth=40 Gbps"]))
+    rows = compare([QUICK_START, faster], workers=1)
+    assert [r.name for r in rows] == [str(QUICK_START), "quick-start"]
+    slow, fast = rows
+    assert fast.makespan_hours is not None and slow.makespan_hours is not None
+    assert fast.makespan_hours < slow.makespan_hours
+    assert fast.share_online == pytest.approx(1.0) and fast.trips == 0 and fast.binding == "link wan saturated"
+    assert slow.drives_used == 4 and slow.trips == 1 and slow.binding.startswith("link wan saturated; van full")
+
+
+def test_binding_limits_of_the_quick_start(quick_start: Plan) -> None:
+    result = solve(quick_start, baselines=False)
+    assert binding_limits(quick_start, result) == [
+        "link wan saturated",
+        "van full (4 drives a departure)",
+        "departures of van",
+        "all 4 ssd-30 drives used",
+    ]
+
+
+def test_a_tight_deadline_is_binding(quick_start: Plan) -> None:
+    tight = plan_from_data(apply_overrides(plan_data(quick_start), ["objective=cost", "deadline=20 h"]))
+    result = solve(tight, baselines=False)
+    assert binding_limits(tight, result)[0] == "deadline" or result.makespan_hours < 20  # cost 0 is impossible by 20 h
+    assert result.cost.total == pytest.approx(300.0)
+
+
+# Frontier -------------------------------------------------------------------------------------------
+
+
+def test_frontier_is_monotone_and_verified(quick_start: Plan) -> None:
+    """A paid link makes time cost money: every minute saved sends more bytes online."""
+    paid = plan_from_data(apply_overrides(plan_data(quick_start), ["links.wan.cost_per_gb=0.01"]))
+    points = frontier(paid, points=3, refine=1, workers=2)
+    assert len(points) >= 4
+    assert points[0].label == "fastest" and points[-1].label == "cheapest"
+    for faster, slower in zip(points, points[1:], strict=False):
+        assert faster.makespan_hours < slower.makespan_hours
+        assert faster.cost > slower.cost
+        assert faster.cost_per_day_saved is not None and faster.cost_per_day_saved > 0
+    for point in points:
+        assert point.result.verified is True
+        assert point.deadline_hours is None or point.makespan_hours <= point.deadline_hours + 1e-6
+    fastest = solve(paid, baselines=False)
+    assert points[0].makespan_hours == pytest.approx(fastest.makespan_hours, abs=1e-6)
+    assert points[-1].cost == pytest.approx(300.0)  # the van alone
+
+
+def test_frontier_of_a_free_link_has_two_points(quick_start: Plan) -> None:
+    points = frontier(quick_start, points=2, refine=1, workers=1)
+    assert [(p.label, p.cost) for p in points] == [("fastest", 300.0), ("cheapest", 0.0)]
+    assert points[1].makespan_hours == pytest.approx(120e12 / 1e9 / 3600)
+
+
+# CLI -----------------------------------------------------------------------------------------------
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_sweep_json_and_csv() -> None:
+    vary = ["--vary", "links.wan.bandwidth=10 Gbps,40 Gbps", "--vary", "drives.ssd-30.fleet.lab=3,4", "--workers", "1"]
+    code, out, _ = _run("sweep", str(QUICK_START), *vary, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["rows"]) == 4 and data["axes"] == {k: list(v) for k, v in AXES.items()}
+    code, out, _ = _run("sweep", str(QUICK_START), *vary, "--paired", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["links.wan.bandwidth"] for r in rows] == ["40 Gbps", "10 Gbps"]
+
+
+def test_cli_sweep_table_and_report(tmp_path: Path) -> None:
+    report = tmp_path / "sweep.html"
+    code, out, err = _run(
+        "sweep", str(QUICK_START), "--vary", "links.wan.bandwidth=10 Gbps,40 Gbps", "--report", str(report), "-q"
+    )
+    assert code == 0, err
+    assert "bandwidth" in out and "link wan saturated" in out and "40 Gbps" in out
+    html = report.read_text()
+    assert "Plotly" in html and "<script src=" not in html and len(html) > 1_000_000  # plotly.js inlined
+
+
+@pytest.mark.parametrize(
+    "vary",
+    [
+        "links.wan.bandwidth=10 Gbs,40 Gbps",  # a bad unit
+        "links.wan.bandwidth",  # no values
+        "links.nope.bandwidth=10 Gbps",  # no such link
+        "links.wan.bandwidth=10 Gbps,,40 Gbps",  # an empty value
+    ],
+)
+def test_cli_sweep_rejects_bad_input_with_exit_2(vary: str) -> None:
+    code, out, err = _run("sweep", str(QUICK_START), "--vary", vary)
+    assert code == 2 and out == "" and "nothing was solved" in err
+
+
+def test_cli_budget_with_thousands_commas() -> None:
+    code, out, _ = _run(
+        "sweep", str(QUICK_START), "--vary", "budget=$1,200;$2,400", "--workers", "1", "--format", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert sorted(r["values"]["budget"] for r in rows) == ["$1,200", "$2,400"]
+
+
+def test_cli_compare(tmp_path: Path) -> None:
+    code, out, _ = _run("compare", str(QUICK_START), str(QUICK_START), "--set", "objective=cost", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert [r["objective"] for r in rows] == ["cost", "cost"] and rows[1]["reused"] is True
+    code, out, _ = _run("compare", str(QUICK_START), "--format", "csv")
+    assert code == 0 and next(csv.DictReader(io.StringIO(out)))["binding"].startswith("link wan saturated")
+    code, _, err = _run("compare", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "cannot read the plan" in err
+
+
+def test_cli_frontier(tmp_path: Path) -> None:
+    report = tmp_path / "frontier.html"
+    code, out, err = _run("frontier", str(QUICK_START), "--points", "1", "--refine", "0", "--report", str(report), "-q")
+    assert code == 0, err
+    assert "fastest" in out and "cheapest" in out and "per day saved" in out
+    assert "Plotly" in report.read_text()
+    code, out, _ = _run(
+        "frontier", str(QUICK_START), "--points", "1", "--refine", "0", "--workers", "1", "--format", "csv"
+    )
+    assert code == 0
+    assert [r["label"] for r in csv.DictReader(io.StringIO(out))] == ["fastest", "cheapest"]
+    code, out, _ = _run("frontier", str(QUICK_START), "--points", "1", "--workers", "1", "--format", "json")
+    assert code == 0 and [p["verified"] for p in json.loads(out)["points"]] == [True, True]  # refined: still two
+
+
+def test_cli_frontier_of_an_impossible_plan_exits_3(tmp_path: Path) -> None:
+    island = tmp_path / "island.yaml"
+    island.write_text("sites: {a: {bays: 1}, b: {}}\ndatasets: {d: {at: a, to: b, size: 1 TB}}\n")
+    code, out, err = _run("frontier", str(island), "--workers", "1")
+    assert code == 3 and out == "" and "no plan (infeasible)" in err
+
+
+def test_cli_executor_without_dask_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if the [dask] extra were missing
+    code, out, err = _run("sweep", str(QUICK_START), "--vary", "budget=1,2", "--executor", "tcp://127.0.0.1:8786")
+    assert code == 2 and out == "" and "pip install 'transferplan[dask]'" in err
+
+
+@pytest.mark.parametrize("command", ["sweep", "compare", "frontier"])
+def test_cli_help_has_an_example(command: str) -> None:
+    code, out, _ = _run(command, "--help")
+    assert code == 0 and "Example:" in out and f"transferplan {command} " in out
