@@ -335,7 +335,11 @@ def _emit(
 
 
 def _merge(events: list[DriveEvent]) -> list[DriveEvent]:
-    """Join back-to-back ops of the same kind on the same bay into one event."""
+    """Join back-to-back ops of the same kind, bay and dataset into one event.
+
+    Ops of different datasets stay apart: a replay spreads an event's bytes evenly over its span, so
+    a joined event would hide which dataset came first (and a later `ready` time with it).
+    """
     out: list[DriveEvent] = []
     for e in events:
         prev = out[-1] if out else None
@@ -347,6 +351,8 @@ def _merge(events: list[DriveEvent]) -> list[DriveEvent]:
             and prev.site == e.site
             and prev.until_hours is not None
             and abs(prev.until_hours - e.hours) < 1e-9
+            and prev.datasets.keys() == e.datasets.keys()
+            and len(e.datasets) == 1
         ):
             merged = dict(prev.datasets)
             for k, b in e.datasets.items():
