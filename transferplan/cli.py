@@ -197,7 +197,13 @@ EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 3, "unknown": 4}
     metavar="SECONDS",
     help="Stop after this long with the best plan so far (exit 4 if there is none yet). Default: the solver's, 60 s.",
 )
-@click.option("--backend", type=click.Choice(["highs", "scip"]), default="highs", show_default=True, help="MIP solver.")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "highs", "scip"]),
+    default="auto",
+    show_default=True,
+    help="Solver: auto = SCIP for the integer models, HiGHS for the linear bounds.",
+)
 @click.option("--no-baselines", is_flag=True, help="Skip the network-only and shipping-only comparison solves.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr (errors are still shown).")
 def solve(

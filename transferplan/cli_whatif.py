@@ -50,7 +50,7 @@ def run_options(func: F) -> F:
             metavar="SECONDS",
             help="Time limit of each solve.",
         ),
-        click.option("--backend", type=click.Choice(["highs", "scip"]), default="highs", show_default=True),
+        click.option("--backend", type=click.Choice(["auto", "highs", "scip"]), default="auto", show_default=True),
         click.option(
             "--format",
             "output",

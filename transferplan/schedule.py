@@ -183,8 +183,10 @@ def _top_up(
     for k, ds in form.plan.datasets.items():
         missing = ds.size - store.get((k, ds.to), 0)
         reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == ds.to]
-        for op in sorted(reads, key=lambda o: -o.interval):
-            extra = min(missing, content.get((op.where, k), 0))
+        for op in reads:
+            # only a drive's last op on k: what it still holds then was on it during that read
+            later = [o for o in ops if o.where == op.where and o.dataset == k and o.interval > op.interval]
+            extra = 0 if later else min(missing, content.get((op.where, k), 0))
             if extra > 0:
                 op.bytes += extra
                 content[op.where, k] -= extra

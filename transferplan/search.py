@@ -147,20 +147,19 @@ class Search:
             return None, bound
         return Found(form, sol, start + Fraction(sol.objective * HOUR).limit_denominator(10**6)), bound
 
-    def first_feasible(self, lo: int, hi: int, relax: bool = False) -> tuple[int, int, Found | None, int]:
-        """Bisect for the first feasible point in (lo, hi]; hi must be feasible and lo infeasible.
+    def first_feasible(self, lo: int, hi: int, proven: int, relax: bool = False) -> tuple[int, int, Found | None, int]:
+        """Bisect for the first feasible point in (lo, hi]; hi is feasible, `proven` <= lo infeasible.
 
         Returns (lo, hi, the plan found at hi, the highest point proven infeasible). A check that
         runs out of time moves the search up, like an infeasible one, but proves nothing.
         """
         found: Found | None = None
-        proven = lo
         while hi - lo > 1 and not self.clock.out():
             mid = (lo + hi) // 2
             status, plan = self.check(mid, relax=relax)
             hours = float(self.grid.points[mid]) / HOUR
-            if status is Status.FEASIBLE:
-                hi, found = mid, plan
+            if plan is not None:
+                hi, found = min(mid, plan.point or mid), plan
                 self.say(f"by {hours:.1f} h: feasible")
                 continue
             lo = mid
@@ -200,21 +199,40 @@ def model_is_exact(form: Formulation) -> bool:
     return form.grid.exact and plain and no_io
 
 
+GALLOP = (1.05, 1.15, 1.3, 1.5, 2.0, 3.0)
+"""Multiples of the lower bound checked first: a plan near the bound is found by a small model."""
+
+
 def minimise_makespan(search: Search, lower: Fraction, upper: Fraction | None = None) -> Outcome:
     """The earliest completion on the search's grid, exact in continuous time within the bracket.
 
-    `upper`, when given, is a completion already reached (by a coarser model): the search starts there.
+    Checks just above the lower bound come first (small models, and the answer is usually near),
+    then the horizon; then bisection, then the exact last step. `upper`, when given, is a
+    completion already reached (by a coarser model).
     """
     grid = search.grid
     n = grid.intervals if upper is None else min(grid.intervals, max(1, grid.ceil(upper)))
-    status, top = search.check(n, share=0.3)
-    if status is not Status.FEASIBLE or top is None:
-        return Outcome(None, None, status is Status.INFEASIBLE, search.solves)
-    top_point = top.point if top.point is not None else n
-    search.best = grid.points[top_point]
-    lo = min(max(0, grid.ceil(lower) - 1), top_point - 1)
-    lo, hi, found, proven = search.first_feasible(lo, top_point)
-    found = found or top
+    lo = min(max(0, grid.ceil(lower) - 1), n - 1)
+    proven, hi, found = lo, n, None
+    for factor in GALLOP:
+        j = grid.ceil(lower * Fraction(factor).limit_denominator(100))
+        if j <= lo or j >= n or search.clock.out():
+            continue
+        status, plan = search.check(j, share=0.2)
+        search.say(f"by {float(grid.points[j]) / HOUR:.1f} h: {_word(status)}")
+        if plan is not None:
+            hi, found = plan.point or j, plan
+            break
+        lo = j
+        proven = j if status is Status.INFEASIBLE else proven
+    if found is None:
+        status, found = search.check(n, share=0.3)
+        if found is None:
+            return Outcome(None, None, status is Status.INFEASIBLE and proven == lo, search.solves)
+        hi = found.point or n
+    search.best = grid.points[hi]
+    lo, hi, better, proven = search.first_feasible(lo, hi, proven)
+    found = better or found
     exact, last_bound = search.exact_last(hi) if not search.clock.out() else (None, None)
     if exact is not None and exact.makespan <= found.makespan:
         found = exact
@@ -222,7 +240,7 @@ def minimise_makespan(search: Search, lower: Fraction, upper: Fraction | None = 
     bound = None
     optimal = False
     if model_is_exact(found.formulation):
-        # Points at or below `proven` are proven infeasible; below `lower` they are by the inflow bound.
+        # Points at or below `proven` are proven infeasible (below `lower` by the bound itself).
         if proven == hi - 1 and hi >= 1:
             bound = grid.points[hi - 1] + Fraction(max(0.0, last_bound or 0.0) * HOUR).limit_denominator(10**6)
             optimal = exact is not None and exact.solution.status is Status.OPTIMAL
@@ -232,6 +250,10 @@ def minimise_makespan(search: Search, lower: Fraction, upper: Fraction | None = 
     return Outcome(found, bound, optimal, search.solves)
 
 
+def _word(status: Status) -> str:
+    return {Status.FEASIBLE: "feasible", Status.INFEASIBLE: "impossible"}.get(status, "not settled in its time slice")
+
+
 def relaxed_bound(plan: Plan, horizon: Fraction, base: Mode, backend: str, clock: Clock) -> Fraction | None:
     """A lower bound on the makespan valid in continuous time: the relaxed model's LP, bisected."""
     grid = build_grid(plan, horizon, plan.resolution)
@@ -239,7 +261,7 @@ def relaxed_bound(plan: Plan, horizon: Fraction, base: Mode, backend: str, clock
     status, _ = search.check(grid.intervals, share=0.2, relax=True)
     if status is not Status.FEASIBLE:
         return None
-    lo, hi, _, proven = search.first_feasible(0, grid.intervals, relax=True)
+    lo, hi, _, proven = search.first_feasible(0, grid.intervals, 0, relax=True)
     if proven != hi - 1:
         return grid.points[proven] if proven > 0 else None
     _, last = search.exact_last(hi, relax=True)

@@ -13,7 +13,8 @@ from fractions import Fraction
 from . import bounds
 from .formulation import HOUR, Mode
 from .result import Baseline, CostBreakdown, DatasetResult, Result, SolverStats
-from .schedule import Schedule, build_schedule
+from .schedule import Schedule
+from .schedule import build_schedule as schedule_of
 from .schema import Plan
 from .search import (
     Clock,
@@ -41,7 +42,7 @@ def solve(
     plan: Plan,
     *,
     time_limit: float | None = 60.0,
-    backend: str = "highs",
+    backend: str = "auto",
     baselines: bool = True,
     progress: Callable[[Progress], None] | None = None,
 ) -> Result:
@@ -50,7 +51,7 @@ def solve(
     Parameters
     ----------
     time_limit: seconds for the whole solve (None: no limit); the best plan so far is returned.
-    backend: "highs" (default), "scip".
+    backend: "auto" (default: SCIP for integer models, HiGHS for linear bounds), "highs", "scip".
     baselines: also compute the best network-only and shipping-only plans, for comparison.
     progress: called with a Progress at each step of the search.
 
@@ -75,12 +76,32 @@ def solve(
         if outcome.lower_bound is None or not outcome.proven:
             cost_bound = relaxed_cost_bound(plan, search.grid, backend, clock)
             outcome.lower_bound = None if cost_bound is None else Fraction(cost_bound).limit_denominator(10**6)
-    schedule = build_schedule(found.formulation, found.solution.values, found.makespan)
     lower = optimise.lower_bound(outcome, found)
-    result = _assemble(plan, schedule, outcome, found, lower, clock, search.solves)
+    result = _verified(plan, _assemble(plan, build_schedule(found), outcome, found, lower, clock, search.solves), clock)
+    if not result.verified:
+        # never hand out a plan the replay rejects when another stage found one it accepts
+        for other, other_search in sorted(optimise.candidates, key=lambda c: _rank(plan, c[0])):
+            if other.found is None or other.found is found:
+                continue
+            retry = _assemble(plan, build_schedule(other.found), other, other.found, lower, clock, other_search.solves)
+            retry = _verified(plan, retry, clock)
+            if retry.verified:
+                result = retry.model_copy(update={"status": "feasible"})
+                break
     if baselines:
         result = result.model_copy(update={"baselines": optimise.baselines()})
-    return _verified(plan, result, clock)
+    return result
+
+
+def build_schedule(found: Found) -> Schedule:
+    """The operational schedule of a found plan."""
+    return schedule_of(found.formulation, found.solution.values, found.makespan)
+
+
+def _rank(plan: Plan, outcome: Outcome) -> tuple[float, float]:
+    assert outcome.found is not None
+    time_first = (float(outcome.found.makespan), outcome.found.cost)
+    return time_first if plan.objective == "makespan" else (time_first[1], time_first[0])
 
 
 class _Optimiser:
@@ -89,6 +110,8 @@ class _Optimiser:
     def __init__(self, plan: Plan, backend: str, clock: Clock, progress: Callable[[Progress], None] | None):
         self.plan, self.backend, self.clock, self.progress = plan, backend, clock, progress
         self.inflow = bounds.inflow_bound(plan)
+        self.relaxed: Fraction | None = None
+        self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
 
     def horizon(self) -> tuple[Fraction, bool]:
         """The first horizon to try, and whether it may grow."""
@@ -108,6 +131,12 @@ class _Optimiser:
         stage that finishes decides optimality; earlier stages are proven only against their units.
         """
         best: tuple[Outcome, Search] | None = None
+        if self.plan.objective == "makespan" and not self.horizon()[1]:
+            # the relaxed LP bound first: an honest bound, and where the search starts
+            bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
+            self.relaxed = relaxed_bound(self.plan, self.horizon()[0], Mode(), self.backend, bound_clock)
+            if self.relaxed is not None:
+                self.inflow = max(self.inflow, self.relaxed)
         ladder = unit_ladder(self.plan)
         for step, limit in enumerate(ladder):
             last = step == len(ladder) - 1
@@ -121,6 +150,8 @@ class _Optimiser:
             outcome.proven = outcome.proven and limit is None
             # a batched stage finding nothing proves nothing; the single-drive stage's proof does
             settled = outcome.found is None and outcome.proven
+            if outcome.found is not None:
+                self.candidates.append((outcome, search))
             if best is None or _better(self.plan, outcome, best[0]) or (best[0].found is None and settled):
                 best = (outcome, search)
             if self.clock.out() or (best[0].found is None and best[0].proven):
@@ -154,7 +185,8 @@ class _Optimiser:
         candidates = [self.inflow]
         if outcome.lower_bound is not None and self.plan.objective == "makespan":
             candidates.append(outcome.lower_bound)
-        if not (model_is_exact(found.formulation) and outcome.proven) and not self.clock.out():
+        exact = model_is_exact(found.formulation) and outcome.proven
+        if not exact and self.relaxed is None and not self.clock.out():
             relaxed = relaxed_bound(
                 self.plan,
                 self.horizon()[0] if not self.horizon()[1] else found.formulation.grid.horizon,

@@ -123,7 +123,7 @@ def frontier(
     executor: Executor | None = None,
     workers: int | None = None,
     time_limit: float | None = 60.0,
-    backend: str = "highs",
+    backend: str = "auto",
     progress: RowProgress | None = None,
 ) -> list[FrontierPoint]:
     """The cost/time Pareto frontier of `plan`, fastest first (see the module docstring).

@@ -93,7 +93,7 @@ class Task:
     key: str
     values: tuple[tuple[str, str], ...] = ()
     time_limit: float | None = 60.0
-    backend: str = "highs"
+    backend: str = "auto"
     keep_result: bool = False
 
 

@@ -104,7 +104,7 @@ def sweep(
     executor: Executor | None = None,
     workers: int | None = None,
     time_limit: float | None = 60.0,
-    backend: str = "highs",
+    backend: str = "auto",
     progress: RowProgress | None = None,
 ) -> SweepResult:
     """Solve every scenario of `axes` (see `scenarios`) without baselines, in parallel.
@@ -147,7 +147,7 @@ def compare(
     executor: Executor | None = None,
     workers: int | None = None,
     time_limit: float | None = 60.0,
-    backend: str = "highs",
+    backend: str = "auto",
     progress: RowProgress | None = None,
 ) -> list[ScenarioRow]:
     """Solve each plan (files are loaded with `overrides`) and return one row each, in the given order.
