@@ -137,8 +137,11 @@ class _Optimiser:
             self.relaxed = relaxed_bound(self.plan, self.horizon()[0], Mode(), self.backend, bound_clock)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
-        ladder = unit_ladder(self.plan)
-        for step, limit in enumerate(ladder):
+        ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in unit_ladder(self.plan)]
+        coarse = self.coarse_resolution()
+        if coarse is not None:  # a first plan fast, on a coarse grid
+            ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
+        for step, (limit, resolution) in enumerate(ladder):
             last = step == len(ladder) - 1
             budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
             stage_clock = Clock(budget)
@@ -146,8 +149,10 @@ class _Optimiser:
             if best is not None and best[0].found is not None:
                 upper = best[0].found.makespan if self.plan.objective == "makespan" else None
                 cap = best[0].found.cost - 1e-6 if self.plan.objective == "cost" else None
-            outcome, search = self.run(Mode(unit_limit=limit, cost_cap=cap), clock=stage_clock, upper=upper)
-            outcome.proven = outcome.proven and limit is None
+            outcome, search = self.run(
+                Mode(unit_limit=limit, cost_cap=cap), clock=stage_clock, upper=upper, resolution=resolution
+            )
+            outcome.proven = outcome.proven and limit is None and resolution is None
             # a batched stage finding nothing proves nothing; the single-drive stage's proof does
             settled = outcome.found is None and outcome.proven
             if outcome.found is not None:
@@ -159,14 +164,29 @@ class _Optimiser:
         assert best is not None
         return best
 
+    def coarse_resolution(self) -> Fraction | None:
+        """A step for a quick first plan when the planner's own grid would be large, else None."""
+        if self.plan.resolution is not None:
+            return None
+        horizon = self.horizon()[0]
+        if build_grid(self.plan, horizon).intervals <= COARSE_ABOVE:
+            return None
+        hours = max(12, -(-int(horizon / HOUR) // COARSE_STEPS))
+        return Fraction(hours * 3600)
+
     def run(
-        self, base: Mode, plan: Plan | None = None, clock: Clock | None = None, upper: Fraction | None = None
+        self,
+        base: Mode,
+        plan: Plan | None = None,
+        clock: Clock | None = None,
+        upper: Fraction | None = None,
+        resolution: Fraction | None = None,
     ) -> tuple[Outcome, Search]:
         plan = plan or self.plan
         clock = clock or self.clock
         horizon, grows = self.horizon()
         while True:
-            grid = build_grid(plan, horizon, plan.resolution)
+            grid = build_grid(plan, horizon, resolution or plan.resolution)
             search = Search(plan, grid, base, self.backend, clock, self.progress)
             units = (
                 f", {len(plan.drive_names())} drives in {base.unit_limit} units per group" if base.unit_limit else ""
@@ -255,6 +275,11 @@ class _Optimiser:
                 )
         return out
 
+
+COARSE_ABOVE = 60
+"""Plans whose grid has more intervals than this get a first stage on a coarse grid."""
+COARSE_STEPS = 30
+"""About this many steps over the horizon in that first stage (12 h at least)."""
 
 UNIT_LADDER = (2, 4, 8)
 """Units per group of identical drives tried before one unit per drive."""
