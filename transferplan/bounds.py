@@ -23,7 +23,7 @@ def unreachable(plan: Plan) -> list[str]:
             edges[route.from_].add(route.to)
     sentences = []
     for name, ds in plan.datasets.items():
-        if ds.to not in _reach(ds.at, edges):
+        if ds.to not in reachable(ds.at, edges):
             sentences.append(_why_unreachable(plan, name, has_drives))
     return sentences
 
@@ -40,7 +40,8 @@ def _why_unreachable(plan: Plan, name: str, has_drives: bool) -> str:
     return " ".join(parts)
 
 
-def _reach(start: str, edges: dict[str, set[str]]) -> set[str]:
+def reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    """Every site reachable from `start` along `edges` (start included)."""
     seen, queue = {start}, deque([start])
     while queue:
         for nxt in edges.get(queue.popleft(), ()):

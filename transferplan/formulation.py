@@ -14,13 +14,12 @@ optimistic way, so its optimum is never later than any continuous-time plan's.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from .backend import INF, LinearModel
+from .bounds import reachable
 from .schema import Plan
 from .timegrid import Departure, Grid, Rounding, departures
 
@@ -161,14 +160,14 @@ class Formulation:
         for a, bs in edges.items():
             for b in bs:
                 back[b].add(a)
-        forward = set().union(*(_bfs(site, edges) for site, _, _ in c.origins))
-        return forward & _bfs(c.to, back)
+        forward = set().union(*(reachable(site, edges) for site, _, _ in c.origins))
+        return forward & reachable(c.to, back)
 
     def _reachable_by_route(self, start: str) -> set[str]:
         edges: dict[str, set[str]] = defaultdict(set)
         for route in self.plan.routes.values():
             edges[route.from_].add(route.to)
-        return _bfs(start, edges)
+        return reachable(start, edges)
 
     # ------------------------------------------------------------------ variables
     def _variables(self) -> None:
@@ -560,18 +559,3 @@ class Formulation:
     @property
     def total_tb(self) -> float:
         return sum(ds.size for ds in self.plan.datasets.values()) / TB
-
-
-def _bfs(start: str, edges: dict[str, set[str]]) -> set[str]:
-    seen, queue = {start}, deque([start])
-    while queue:
-        for nxt in edges.get(queue.popleft(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
-
-
-def money(value: Decimal | float) -> float:
-    """Money as a float for the model (costs are reported exactly from the schedule, not from here)."""
-    return float(value) if not math.isnan(float(value)) else 0.0
