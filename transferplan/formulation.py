@@ -128,9 +128,11 @@ class Formulation:
         for name, type_name, start in self.plan.drive_names():
             groups[type_name, start].append(name)
         units = []
+        largest = max_unit_size(self.plan)
         for (type_name, start), names in groups.items():
             t = self.plan.drives[type_name]
-            parts = min(len(names), self.mode.unit_limit or len(names))
+            # at most `unit_limit` units, but none larger than every route can carry at once
+            parts = min(len(names), max(self.mode.unit_limit or len(names), -(-len(names) // largest)))
             size, extra = divmod(len(names), parts)
             at = 0
             for p in range(parts):
@@ -559,3 +561,16 @@ class Formulation:
     @property
     def total_tb(self) -> float:
         return sum(ds.size for ds in self.plan.datasets.values()) / TB
+
+
+def max_unit_size(plan: Plan) -> int:
+    """The most drives one unit may hold: what every route can carry on one departure (its
+    `max_drives`, or `carry` x the couriers of its pool), so a batched plan can use any route."""
+    limits = []
+    for route in plan.routes.values():
+        if route.max_drives is not None and route.max_drives > 0:
+            limits.append(route.max_drives)
+        if route.courier is not None:
+            pool = plan.couriers[route.courier]
+            limits.append(max(1, pool.carry * sum(pool.fleet.values())))
+    return max(1, min(limits, default=10**6))

@@ -258,9 +258,15 @@ def _word(status: Status) -> str:
     return {Status.FEASIBLE: "feasible", Status.INFEASIBLE: "impossible"}.get(status, "not settled in its time slice")
 
 
-def relaxed_bound(plan: Plan, horizon: Fraction, base: Mode, backend: str, clock: Clock) -> Fraction | None:
-    """A lower bound on the makespan valid in continuous time: the relaxed model's LP, bisected."""
-    grid = build_grid(plan, horizon, plan.resolution)
+def relaxed_bound(
+    plan: Plan, horizon: Fraction, base: Mode, backend: str, clock: Clock, resolution: Fraction | None = None
+) -> Fraction | None:
+    """A lower bound on the makespan valid in continuous time: the relaxed model's LP, bisected.
+
+    On a coarse `resolution` it stays valid: the relaxed model rounds departures up and arrivals
+    down, so it can only be more optimistic than continuous time.
+    """
+    grid = build_grid(plan, horizon, resolution or plan.resolution)
     search = Search(plan, grid, replace(base, relaxed=True), backend, clock, phase="bound")
     status, _ = search.check(grid.intervals, share=0.2, relax=True)
     if status is not Status.FEASIBLE:

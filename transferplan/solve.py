@@ -134,7 +134,9 @@ class _Optimiser:
         if self.plan.objective == "makespan" and not self.horizon()[1]:
             # the relaxed LP bound first: an honest bound, and where the search starts
             bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
-            self.relaxed = relaxed_bound(self.plan, self.horizon()[0], Mode(), self.backend, bound_clock)
+            self.relaxed = relaxed_bound(
+                self.plan, self.horizon()[0], Mode(), self.backend, bound_clock, self.coarse_resolution()
+            )
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in unit_ladder(self.plan)]
@@ -143,6 +145,9 @@ class _Optimiser:
             ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
         for step, (limit, resolution) in enumerate(ladder):
             last = step == len(ladder) - 1
+            left = self.clock.remaining()
+            if step > 0 and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
+                break  # building a large model alone can take longer than what is left
             budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
             stage_clock = Clock(budget)
             upper, cap = None, None
