@@ -299,8 +299,13 @@ def _print_result(result: Result, output: str) -> None:
 def _write_report(result: Result, path: Path, quiet: bool) -> None:
     from .report import write_report
 
+    save_report(path, lambda target: write_report(result, target), quiet)
+
+
+def save_report(path: Path, write: Callable[[Path], object], quiet: bool) -> None:
+    """Write a report with `write(path)`; a path that cannot be written exits 2 with the reason."""
     try:
-        write_report(result, path)
+        write(path)
     except OSError as exc:
         click.echo(f"{path}: cannot write the report: {exc.strerror}", err=True)
         sys.exit(2)

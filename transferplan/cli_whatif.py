@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .cli import internal_errors, main, plan_argument, read_plan, set_option
+from .cli import internal_errors, main, plan_argument, read_plan, save_report, set_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,13 +129,7 @@ def _unverified(rows: Sequence[Any]) -> None:
 
 
 def _write(text: str, path: Path, quiet: bool) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"{path}: cannot write the report: {exc.strerror}", err=True)
-        sys.exit(2)
-    if not quiet:
-        click.echo(f"report written to {path}", err=True)
+    save_report(path, lambda target: target.write_text(text, encoding="utf-8"), quiet)
 
 
 @click.command()
