@@ -51,16 +51,6 @@ def reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def no_bays_problems(plan: Plan) -> list[str]:
-    """Datasets that can only travel on drives, where drives cannot be written or read."""
-    out = []
-    for name, ds in plan.datasets.items():
-        by_link = any(link.to == ds.to for link in plan.links.values())
-        if not by_link and plan.sites[ds.to].bays == 0:
-            out.append(f"dataset '{name}': '{ds.to}' has no link into it and no bays to read drives")
-    return out
-
-
 def inflow_bound(plan: Plan) -> Fraction:
     """Seconds no plan can beat: the bytes bound for each site over the fastest it can take them in.
 

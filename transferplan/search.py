@@ -121,19 +121,19 @@ class Search:
 
     # -------------------------------------------------------------- feasibility by t_j
     def check(
-        self, j: int, share: float = 0.25, relax: bool = False, mode: Mode | None = None, early: float = 0.0
+        self, j: int, share: float = 0.25, relax: bool = False, mode: Mode | None = None
     ) -> tuple[Status, Found | None]:
         """Can everything be delivered by grid point j? (feasible plan, proven no, or unknown)."""
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, require_all=False))
-        form.maximise_delivered(early)
+        form.maximise_delivered()
         sol = self._run(form.model, share, relax)
         total = form.total_tb
         if sol.found and delivered_tb(form, sol) >= total * (1 - TOLERANCE):
             return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))
         if sol.status is Status.INFEASIBLE or (sol.bound is not None and sol.bound < total * (1 - TOLERANCE)):
             return Status.INFEASIBLE, None
-        if sol.status is Status.OPTIMAL and early == 0:
-            return Status.INFEASIBLE, None  # (weighted: an early 95 % can outweigh a late 100 %)
+        if sol.status is Status.OPTIMAL:
+            return Status.INFEASIBLE, None
         return Status.UNKNOWN, None
 
     def exact_last(self, j: int, relax: bool = False, mode: Mode | None = None) -> tuple[Found | None, float | None]:

@@ -111,9 +111,10 @@ class _Optimiser:
         self.plan, self.backend, self.clock, self.progress = plan, backend, clock, progress
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
+        self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
 
-    def horizon(self) -> tuple[Fraction, bool]:
+    def _first_horizon(self) -> tuple[Fraction, bool]:
         """The first horizon to try, and whether it may grow."""
         plan = self.plan
         if plan.horizon is not None:
@@ -131,16 +132,14 @@ class _Optimiser:
         stage that finishes decides optimality; earlier stages are proven only against their units.
         """
         best: tuple[Outcome, Search] | None = None
-        if self.plan.objective == "makespan" and not self.horizon()[1]:
+        coarse = self.coarse_resolution()
+        if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts
             bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
-            self.relaxed = relaxed_bound(
-                self.plan, self.horizon()[0], Mode(), self.backend, bound_clock, self.coarse_resolution()
-            )
+            self.relaxed = relaxed_bound(self.plan, self.start_horizon, Mode(), self.backend, bound_clock, coarse)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in unit_ladder(self.plan)]
-        coarse = self.coarse_resolution()
         if coarse is not None:  # a first plan fast, on a coarse grid
             ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
         for step, (limit, resolution) in enumerate(ladder):
@@ -173,7 +172,7 @@ class _Optimiser:
         """A step for a quick first plan when the planner's own grid would be large, else None."""
         if self.plan.resolution is not None:
             return None
-        horizon = self.horizon()[0]
+        horizon = self.start_horizon
         if build_grid(self.plan, horizon).intervals <= COARSE_ABOVE:
             return None
         hours = max(12, -(-int(horizon / HOUR) // COARSE_STEPS))
@@ -182,14 +181,13 @@ class _Optimiser:
     def run(
         self,
         base: Mode,
-        plan: Plan | None = None,
         clock: Clock | None = None,
         upper: Fraction | None = None,
         resolution: Fraction | None = None,
     ) -> tuple[Outcome, Search]:
-        plan = plan or self.plan
+        plan = self.plan
         clock = clock or self.clock
-        horizon, grows = self.horizon()
+        horizon, grows = self.start_horizon, self.grows
         while True:
             grid = build_grid(plan, horizon, resolution or plan.resolution)
             search = Search(plan, grid, base, self.backend, clock, self.progress)
@@ -214,7 +212,7 @@ class _Optimiser:
         if not exact and self.relaxed is None and not self.clock.out():
             relaxed = relaxed_bound(
                 self.plan,
-                self.horizon()[0] if not self.horizon()[1] else found.formulation.grid.horizon,
+                found.formulation.grid.horizon if self.grows else self.start_horizon,
                 Mode(),
                 self.backend,
                 self.clock,
@@ -249,8 +247,7 @@ class _Optimiser:
                 f"{bounds.describe_hours(bound)} (lower bound)"
             )
             return words
-        horizon, _ = self.horizon()
-        return [f"no plan delivers every dataset within the horizon of {bounds.describe_hours(horizon)}"]
+        return [f"no plan delivers every dataset within the horizon of {bounds.describe_hours(self.start_horizon)}"]
 
     def baselines(self) -> list[Baseline]:
         out = []

@@ -17,7 +17,7 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import PlanError
+from .errors import PlanError, Problem
 from .schema import Plan
 from .units import format_duration
 
@@ -138,7 +138,7 @@ def auto_resolution(plan: Plan, horizon: Fraction) -> Fraction:
     return 168 * HOUR
 
 
-def too_fine(plan: Plan, horizon: Fraction, resolution: Fraction):  # type: ignore[no-untyped-def]
+def too_fine(plan: Plan, horizon: Fraction, resolution: Fraction) -> Problem:
     """The located problem for a resolution that makes too many steps, suggesting a coarser one."""
     coarser = auto_resolution(plan, horizon)
     return plan.locate(
