@@ -40,6 +40,7 @@ class Mode:
     use_drives: bool = True  # False: the network-only baseline
     cost_cap: float | None = None  # cost at most this (lexicographic second phase)
     unit_limit: int | None = None  # at most this many units per group of identical drives (None: one each)
+    routes: frozenset[tuple[str, str, Fraction]] | None = None  # fixed itinerary: (unit, route, departure)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,10 @@ class Formulation:
             for j, dep in self.route_deps.items()
             if plan.routes[dep.route].from_ in self.drive_sites[d.name]
         }
+        if self.mode.routes is not None:  # the route decisions are given: only data is left to choose
+            for (unit, j), col in self.x.items():
+                dep = self.route_deps[j]
+                m.lb[col] = m.ub[col] = 1.0 if (unit, dep.route, dep.time) in self.mode.routes else 0.0
         self.y = {
             (d.name, s, i): m.var(0, 1) for d in self.drives for s in self.drive_sites[d.name] for i in range(self.n)
         }

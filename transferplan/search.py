@@ -201,7 +201,9 @@ def model_is_exact(form: Formulation) -> bool:
     """
     plain = all(form.reach[q] <= {site for site, _, _ in c.origins} | {c.to} for q, c in form.flows.items())
     no_io = all(site.io_rate is None for site in form.plan.sites.values())
-    return form.grid.exact and plain and no_io
+    # batched drives or given routes: a proof holds for that restricted model only
+    free = form.mode.routes is None and (form.mode.unit_limit is None or all(d.count == 1 for d in form.drives))
+    return form.grid.exact and plain and no_io and free
 
 
 GALLOP = (1.05, 1.15)

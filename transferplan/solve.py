@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from . import bounds
+from .convoys import best_itinerary
 from .formulation import HOUR, Mode
 from .result import Baseline, CostBreakdown, DatasetResult, Result, SolverStats
 from .schedule import Schedule
@@ -133,6 +134,8 @@ class _Optimiser:
         """
         best: tuple[Outcome, Search] | None = None
         coarse = self.coarse_resolution()
+        if self.plan.objective == "makespan" and self.plan.routes and self.plan.drives:
+            best = self.convoys()
         if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts
             bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
@@ -167,6 +170,26 @@ class _Optimiser:
                 break
         assert best is not None
         return best
+
+    def convoys(self) -> tuple[Outcome, Search] | None:
+        """A plan fast from drives travelling in convoys (see convoys.py), or None.
+
+        Its route decisions are then fixed and the usual search finds the earliest completion the
+        data can make with them, exactly; finer stages start from it.
+        """
+        share = None if self.clock.limit is None else self.clock.limit * CONVOY_SHARE
+        grid = build_grid(self.plan, self.start_horizon)
+        reporter = Search(self.plan, grid, Mode(), self.backend, self.clock, self.progress, "convoys")
+        routes = best_itinerary(self.plan, grid, self.backend, Clock(share), reporter.say)
+        if routes is None:
+            return None
+        budget = None if share is None else max(share, 0.1 * (self.clock.remaining() or 0))
+        outcome, search = self.run(Mode(routes=routes), clock=Clock(budget))
+        outcome.proven = False  # optimal for these routes only
+        if outcome.found is None:
+            return None
+        self.candidates.append((outcome, search))
+        return outcome, search
 
     def coarse_resolution(self) -> Fraction | None:
         """A step for a quick first plan when the planner's own grid would be large, else None."""
@@ -277,6 +300,9 @@ class _Optimiser:
                 )
         return out
 
+
+CONVOY_SHARE = 0.2
+"""Share of the time limit for the convoy heuristic's local search."""
 
 COARSE_ABOVE = 60
 """Plans whose grid has more intervals than this get a first stage on a coarse grid."""
