@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import LinearModel, Solution, solve_model
+from .backend import Solution, solve_model
 from .formulation import HOUR, Formulation, Mode
 from .schema import Plan
 from .search import TOLERANCE, Clock
@@ -95,21 +95,21 @@ class Itineraries:
             total = max(total, sum(d.capacity * d.count for d in drives) / (float(io) * HOUR / 1e12))
         return Fraction(total * HOUR).limit_denominator(1000), not loaded
 
-    def build(self, convoys: list[Convoy]) -> dict[tuple[str, int], float]:
-        """x values (unit, departure) -> 0/1 for every unit in the convoys, couriers permitting."""
+    def build(self, convoys: list[Convoy]) -> frozenset[tuple[str, str, Fraction]]:
+        """The departures (unit, route, time) the convoys take, couriers permitting."""
         plan, form = self.plan, self.form
         tokens: dict[str, list[list[Any]]] = {
-            pool: [[site, Fraction(0)] for site, n in p.fleet.items() for _ in range(n)]
+            pool: [[site, 0] for site, n in p.fleet.items() for _ in range(n)]  # where, from which point
             for pool, p in plan.couriers.items()
         }
         chosen: dict[tuple[str, int], float] = {}
-        heap: list[tuple[Fraction, int, int, int, bool]] = []
+        heap: list[tuple[Fraction, int, int, int, int, bool]] = []
         for index, convoy in enumerate(convoys):
             home = form.by_name[convoy.units[0]].start
             wait, loaded = self.dwell(home, convoy.units, False)
-            heapq.heappush(heap, (wait, index, 0, convoy.offset, loaded))
+            heapq.heappush(heap, (wait, index, 0, convoy.offset, 0, loaded))
         while heap:
-            ready, index, leg, skip, loaded = heapq.heappop(heap)
+            ready, index, leg, skip, point, loaded = heapq.heappop(heap)
             convoy = convoys[index]
             name = convoy.cycle[leg % len(convoy.cycle)]
             route = plan.routes[name]
@@ -123,37 +123,23 @@ class Itineraries:
             k = next((i for i, (t, _) in enumerate(times) if t >= ready), len(times)) + skip
             while k < len(times):
                 t, j = times[k]
-                if all((u, j) in form.x for u in convoy.units):
-                    free = [tok for tok in tokens.get(route.courier or "", []) if tok[0] == route.from_ and tok[1] <= t]
-                    if len(free) >= need:
-                        arrival = form.route_deps[j].arrival
-                        for tok in free[:need]:
-                            tok[0], tok[1] = route.to, arrival
-                        for u in convoy.units:
-                            chosen[u, j] = 1.0
-                        wait, after = self.dwell(route.to, convoy.units, loaded)
-                        returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
-                        if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
-                            heapq.heappush(heap, (arrival + wait, index, leg + 1, 0, after))
-                        break
+                dep = form.route_deps[j]
+                # grid points, not times: on a coarse grid departures round down and arrivals up
+                pool = tokens.get(route.courier or "", [])
+                free = [tok for tok in pool if tok[0] == route.from_ and tok[1] <= dep.depart_point]
+                if dep.depart_point >= point and len(free) >= need:
+                    for tok in free[:need]:
+                        tok[0], tok[1] = route.to, dep.arrive_point
+                    for u in convoy.units:
+                        chosen[u, j] = 1.0
+                    wait, after = self.dwell(route.to, convoy.units, loaded)
+                    returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
+                    if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
+                        heapq.heappush(heap, (dep.arrival + wait, index, leg + 1, 0, dep.arrive_point, after))
+                    break
                 k += 1
-        return self._ordered(chosen)
-
-    def _ordered(self, chosen: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
-        """Identical units are interchangeable, and the model orders them by trips (its symmetry
-        rows): hand the busiest itineraries to the first units of each group."""
-        trips: dict[str, list[int]] = defaultdict(list)
-        for u, j in chosen:
-            trips[u].append(j)
-        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-        for d in self.form.drives:
-            groups[d.type, d.start, d.count].append(d.name)
-        out: dict[tuple[str, int], float] = {}
-        for names in groups.values():
-            ranked = sorted((trips.get(n, []) for n in names), key=len, reverse=True)
-            for name, js in zip(names, ranked, strict=True):
-                out.update({(name, j): 1.0 for j in js})
-        return out
+        deps = self.form.route_deps
+        return frozenset((unit, deps[j].route, deps[j].time) for unit, j in chosen)
 
 
 @dataclass
@@ -162,133 +148,199 @@ class Scored:
     delivered: float  # TB by the target point
     score: float  # delivered, weighted towards earlier delivery
     solution: Solution
-    x: dict[tuple[str, int], float]
+    form: Formulation
+    routes: frozenset[tuple[str, str, Fraction]]
 
 
 class ConvoySearch:
-    """Local search over convoys on one formulation (plan mode, require_all off)."""
+    """Local search over convoys: each candidate's route decisions fixed, its data routed by an LP."""
 
-    def __init__(self, form: Formulation, backend: str = "highs", seed: int = 0):
-        self.form, self.backend = form, backend
-        self.itineraries = Itineraries(form)
+    def __init__(self, plan: Plan, grid: Grid, backend: str = "highs", seed: int = 0, use_links: bool = True):
+        self.plan, self.grid, self.backend = plan, grid, backend
+        self.mode = Mode(require_all=False, routes=frozenset(), use_links=use_links)
+        self.form = Formulation(plan, grid, self.mode)
+        self.itineraries = Itineraries(self.form)
         self.random = random.Random(seed)
         self.evaluations = 0
         self.homes: dict[str, list[tuple[str, ...]]] = {}
-        for d in form.drives:
+        for d in self.form.drives:
             if d.start not in self.homes:
-                self.homes[d.start] = [c for c in cycles(form.plan, d.start) if self._usable(c)]
+                self.homes[d.start] = [c for c in cycles(plan, d.start) if self._usable(c)]
 
     def _usable(self, cycle: tuple[str, ...]) -> bool:
         its = self.itineraries
-        return any(self.form.plan.routes[r].to in its.write_sites | its.read_sites for r in cycle)
+        return any(self.plan.routes[r].to in its.write_sites | its.read_sites for r in cycle)
 
-    def model(self, x: dict[tuple[str, int], float], target: int) -> LinearModel:
-        """The formulation with every route decision fixed, scoring deliveries by point `target`."""
-        form = self.form
-        m = form.model
-        lb, ub = list(m.lb), list(m.ub)
-        for key, col in form.x.items():
-            lb[col] = ub[col] = x.get(key, 0.0)
-        obj = [0.0] * len(lb)
+    def score(self, convoys: list[Convoy], target: int) -> Scored:
+        """Deliveries by grid point `target` (and a little credit for earlier ones) of these convoys."""
+        routes = self.itineraries.build(convoys)
+        form = Formulation(self.plan, self.grid, replace(self.mode, routes=routes))
+        weights = []
         for k, c in form.flows.items():
             for i in range(form.n):
                 weight = (1.0 if i < target else 0.0) + 1e-3 * (form.n - i) / form.n
-                for col in form._inflows(k, c.to, i):
-                    obj[col] += weight
-        return replace(m, lb=lb, ub=ub, obj=obj, maximize=True)
-
-    def score(self, convoys: list[Convoy], target: int) -> Scored:
-        x = self.itineraries.build(convoys)
-        sol = solve_model(self.model(x, target), self.backend, None, relax=True)
+                weights += [(col, weight) for col in form._inflows(k, c.to, i)]
+        form.model.set_objective(weights, maximize=True)
+        sol = solve_model(form.model, self.backend, None, relax=True)
         self.evaluations += 1
         if not sol.found:
-            return Scored(convoys, -1.0, -1.0, sol, x)
-        form = self.form
+            return Scored(convoys, -1.0, -1.0, sol, form, routes)
         by = sum(
             float(sol.values[col])
             for k, c in form.flows.items()
             for i in range(min(target, form.n))
             for col in form._inflows(k, c.to, i)
         )
-        return Scored(convoys, by, float(sol.objective or 0.0), sol, x)
+        return Scored(convoys, by, float(sol.objective or 0.0), sol, form, routes)
 
     def start(self) -> list[Convoy]:
-        """Every group of drives at one site on the cycle that delivers a drive-load soonest, split
-        into convoys of what one departure carries."""
+        """Each group of drives shared out over its cycles by how many drive-trips each cycle's far
+        sites need beyond what their own links can send, weighted by how long a trip takes."""
+        plan, form = self.plan, self.form
+        horizon = float(self.grid.horizon) / HOUR
+        held: dict[str, float] = defaultdict(float)
+        for ds in plan.datasets.values():
+            held[ds.at] += ds.size / 1e12
+        sends: dict[str, float] = defaultdict(float)
+        for link in plan.links.values():
+            sends[link.from_] += float(link.rate) * HOUR / 1e12 * horizon / 2  # TB in half the horizon
         convoys = []
         groups: dict[str, list[str]] = defaultdict(list)
-        for d in self.form.drives:
+        for d in form.drives:
             groups[d.start].append(d.name)
         for home, units in groups.items():
             options = self.homes.get(home, [])
             if not options:
                 continue
-            for index, unit in enumerate(units):
-                cycle = options[index % len(options)]
-                convoys.append(Convoy(cycle, (unit,)))
-        return _merge(convoys)
+            drive = form.by_name[units[0]]
+            need = []
+            for cycle in options:
+                sites = {plan.routes[r].to for r in cycle} - {home}
+                excess = sum(max(0.0, held[s] - sends[s]) for s in sites) or 1e-3
+                hours = sum(float(plan.routes[r].transit) / HOUR for r in cycle)
+                hours += drive.capacity / drive.write + drive.capacity / drive.read
+                need.append(excess / (drive.capacity * drive.count) * hours)
+            shares = _apportion(need, len(units))
+            at = 0
+            for cycle, share in zip(options, shares, strict=True):
+                if share:
+                    convoys.append(Convoy(cycle, tuple(units[at : at + share])))
+                    at += share
+        return convoys
 
     def neighbours(self, convoys: list[Convoy]) -> list[list[Convoy]]:
-        """Move one drive to another cycle, or to another convoy; shift a convoy's first departure."""
-        out = []
-        units = [(ci, u) for ci, c in enumerate(convoys) for u in c.units]
-        for ci, unit in units:
-            home = self.form.by_name[unit].start
-            rest = [_without(c, unit) if i == ci else c for i, c in enumerate(convoys)]
-            rest = [c for c in rest if c.units]
-            for cycle in self.homes.get(home, []):
-                out.append(_merge([*rest, Convoy(cycle, (unit,))]))
-            for other, c in enumerate(rest):
-                if self.form.by_name[c.units[0]].start == home:
-                    joined = [x if i != other else replace(x, units=(*x.units, unit)) for i, x in enumerate(rest)]
-                    out.append(joined)
-        for ci, c in enumerate(convoys):
+        """Move one drive to another cycle (alone, or a departure later than the convoy it left) or
+        into another convoy; shift a convoy's first departure. Distinct up to identical drives."""
+        out: dict[tuple[Any, ...], list[Convoy]] = {}
+        for ci, convoy in enumerate(convoys):
+            kinds = set()
+            for unit in convoy.units:
+                kind = self._kind(unit)
+                if kind in kinds:
+                    continue  # moving an identical drive of the same convoy gives the same plan
+                kinds.add(kind)
+                home = self.form.by_name[unit].start
+                rest = [_without(c, unit) if i == ci else c for i, c in enumerate(convoys)]
+                for cycle in self.homes.get(home, []):
+                    for offset in {0, convoy.offset + 1}:
+                        moved = [c for c in rest if c.units] + [Convoy(cycle, (unit,), offset)]
+                        out.setdefault(self.signature(moved), moved)
+                for other, c in enumerate(rest):
+                    if other != ci and c.units and self.form.by_name[c.units[0]].start == home:
+                        joined = [x if i != other else replace(x, units=(*x.units, unit)) for i, x in enumerate(rest)]
+                        joined = [x for x in joined if x.units]
+                        out.setdefault(self.signature(joined), joined)
             for delta in (1, -1):
-                if c.offset + delta >= 0:
-                    out.append([x if i != ci else replace(x, offset=x.offset + delta) for i, x in enumerate(convoys)])
-        self.random.shuffle(out)
-        return out
+                if convoy.offset + delta >= 0:
+                    shifted = [x if i != ci else replace(x, offset=x.offset + delta) for i, x in enumerate(convoys)]
+                    out.setdefault(self.signature(shifted), shifted)
+        options = list(out.values())
+        self.random.shuffle(options)
+        return options
+
+    def _kind(self, unit: str) -> tuple[str, str, int]:
+        d = self.form.by_name[unit]
+        return d.type, d.start, d.count
+
+    def signature(self, convoys: list[Convoy]) -> tuple[Any, ...]:
+        """The same for convoys that differ only in which identical drives they hold."""
+        return tuple(sorted((c.cycle, c.offset, tuple(sorted(self._kind(u) for u in c.units))) for c in convoys))
+
+
+def _apportion(weights: list[float], count: int) -> list[int]:
+    """`count` split in proportion to `weights` (largest remainders)."""
+    total = sum(weights)
+    exact = [w / total * count for w in weights]
+    shares = [int(e) for e in exact]
+    for i in sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)[: count - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+KICKS = 2
+"""Random moves that perturb a local optimum before the search goes on (iterated local search)."""
+STALE = 8
+"""Perturbations in a row without a better plan after which the search stops."""
 
 
 def best_itinerary(
-    plan: Plan, grid: Grid, backend: str, clock: Clock, say: Callable[[str], None] | None = None
-) -> frozenset[tuple[str, str, Fraction]] | None:
+    plan: Plan,
+    grid: Grid,
+    backend: str,
+    clock: Clock,
+    say: Callable[[str], None] | None = None,
+    use_links: bool = True,
+) -> tuple[frozenset[tuple[str, str, Fraction]], Fraction] | None:
     """Route decisions (unit, route, departure time) of the convoys that deliver everything
-    earliest, by first-improvement local search within `clock`; None if none delivers everything
-    by the end of the grid."""
-    form = Formulation(plan, grid, Mode(require_all=False))
-    search = ConvoySearch(form, backend)
-    total = form.total_tb * (1 - TOLERANCE)
-    target = form.n
-    best = search.score(search.start(), target)
-    done: Scored | None = None
-    improved = True
-    while improved and not clock.out():
-        if best.delivered >= total:
-            done = best
-            point = _done_point(form, best)
+    earliest, and that completion on the grid; None if no convoys deliver everything by its end.
+
+    Iterated local search within `clock`: first-improvement moves scored by "TB delivered by one
+    point before the best completion so far", and random kicks out of local optima.
+    """
+    search = ConvoySearch(plan, grid, backend, use_links=use_links)
+    total = search.form.total_tb * (1 - TOLERANCE)
+    target = search.form.n
+    current = search.score(search.start(), target)
+    incumbent: Scored | None = None
+    stale = 0
+    while not clock.out():
+        if current.delivered >= total:
+            incumbent, stale = current, 0
+            point = _done_point(current)
             if say is not None:
                 say(f"convoys deliver everything by {float(grid.points[point]) / HOUR:.1f} h")
             if point <= 1:
                 break
             target = point - 1
-            best = search.score(best.convoys, target)
-        improved = False
-        for convoys in search.neighbours(best.convoys):
+            current = search.score(current.convoys, target)
+            continue
+        better = None
+        for convoys in search.neighbours(current.convoys):
             if clock.out():
                 break
             scored = search.score(convoys, target)
-            if scored.score > best.score + 1e-6:
-                best, improved = scored, True
+            if scored.score > current.score + 1e-6:
+                better = scored
                 break
-    if best.delivered >= total:
-        done = best
-    if done is None:
+        if better is not None:
+            current = better
+            continue
+        stale += 1
+        if stale > STALE:
+            break
+        kicked = (incumbent or current).convoys
+        for _ in range(KICKS):
+            options = search.neighbours(kicked)
+            if options:
+                kicked = options[0]
+        current = search.score(kicked, target)
+    if incumbent is None:
         return None
-    return frozenset((u, form.route_deps[j].route, form.route_deps[j].time) for u, j in done.x)
+    return incumbent.routes, grid.points[_done_point(incumbent)]
 
 
-def _done_point(form: Formulation, scored: Scored) -> int:
+def _done_point(scored: Scored) -> int:
+    form = scored.form
     cumulative = delivered_by(form, scored.solution.values)
     total = form.total_tb * (1 - TOLERANCE)
     return next((i for i, tb in enumerate(cumulative) if tb >= total), form.n)
@@ -296,18 +348,6 @@ def _done_point(form: Formulation, scored: Scored) -> int:
 
 def _without(convoy: Convoy, unit: str) -> Convoy:
     return replace(convoy, units=tuple(u for u in convoy.units if u != unit))
-
-
-def _merge(convoys: list[Convoy]) -> list[Convoy]:
-    """Single-drive convoys on the same cycle and offset travel together."""
-    merged: dict[tuple[tuple[str, ...], int], list[str]] = defaultdict(list)
-    order = []
-    for c in convoys:
-        key = (c.cycle, c.offset)
-        if key not in merged:
-            order.append(key)
-        merged[key].extend(c.units)
-    return [Convoy(cycle, tuple(merged[cycle, offset]), offset) for cycle, offset in order]
 
 
 def delivered_by(form: Formulation, values: np.ndarray) -> list[float]:

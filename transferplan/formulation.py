@@ -112,12 +112,17 @@ class Formulation:
         self.bays = {s: site.bays for s, site in plan.sites.items()}
         self._drive_sites_for()
         self.drive_sites = {d.name: self._reachable_by_route(d.start) for d in self.drives}
+        if mode.routes is not None:  # a given itinerary: a drive is only ever where it takes it
+            for d in self.drives:
+                self.drive_sites[d.name] = {d.start}
+            for unit, route, _time in mode.routes:
+                if unit in self.drive_sites:
+                    self.drive_sites[unit] |= {plan.routes[route].from_, plan.routes[route].to}
         self.route_deps: dict[int, Departure] = dict(enumerate(self.deps))
         self.open = {
-            name: [
-                float(self.grid.open_seconds(self._windows(name), i)) / HOUR if link.windows else self.length[i]
-                for i in range(self.n)
-            ]
+            name: [float(s) / HOUR for s in self.grid.open_seconds(self._windows(name))]
+            if link.windows
+            else list(self.length)
             for name, link in self.links.items()
         }
 
@@ -175,16 +180,14 @@ class Formulation:
     # ------------------------------------------------------------------ variables
     def _variables(self) -> None:
         m, plan = self.model, self.plan
+        given = self.mode.routes  # the route decisions, when given: only data is left to choose
         self.x = {
-            (d.name, j): m.var(0, 1, True)
+            (d.name, j): m.var(1 if given else 0, 1, True)
             for d in self.drives
             for j, dep in self.route_deps.items()
             if plan.routes[dep.route].from_ in self.drive_sites[d.name]
+            and (given is None or (d.name, dep.route, dep.time) in given)
         }
-        if self.mode.routes is not None:  # the route decisions are given: only data is left to choose
-            for (unit, j), col in self.x.items():
-                dep = self.route_deps[j]
-                m.lb[col] = m.ub[col] = 1.0 if (unit, dep.route, dep.time) in self.mode.routes else 0.0
         self.y = {
             (d.name, s, i): m.var(0, 1) for d in self.drives for s in self.drive_sites[d.name] for i in range(self.n)
         }
@@ -334,8 +337,12 @@ class Formulation:
             mine = {
                 j: col for j, col in self.u.items() if self.plan.routes[self.route_deps[j].route].courier == pool_name
             }
-            q = {(s, i): self.model.var(0, INF) for s in self.plan.sites for i in range(self.n)}
-            for s in self.plan.sites:
+            # a pool's couriers are only ever where they start or where its routes go
+            sites = set(pool.fleet) | {
+                site for r in self.plan.routes.values() if r.courier == pool_name for site in (r.from_, r.to)
+            }
+            q = {(s, i): self.model.var(0, INF) for s in sites for i in range(self.n)}
+            for s in sorted(sites):
                 for g in range(self.n):
                     terms = [(q[s, g], 1.0)] + ([(q[s, g - 1], -1.0)] if g > 0 else [])
                     start = float(pool.fleet.get(s, 0)) if g == 0 else 0.0
@@ -529,6 +536,8 @@ class Formulation:
             self.model.row(self.cost, ub=min(caps))
 
     def _symmetry(self) -> None:
+        if self.mode.routes is not None:
+            return  # fixed routes leave nothing to break, and a truncated grid drops trips unevenly
         groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for d in self.drives:
             groups[d.type, d.start, d.count].append(d.name)  # only identical units are interchangeable

@@ -10,6 +10,7 @@ the interval and the total within bays x interval).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -191,29 +192,58 @@ def _top_up(
                 op.bytes += extra
                 content[op.where, k] -= extra
                 missing -= extra
-        if missing <= 0 or missing > store.get((k, ds.at), 0):
-            continue  # nothing left to take it from: the verifier will say the dataset is short
-        direct = [
-            op
+        for site in sorted({s for (kk, s), v in store.items() if kk == k and v > 0 and s != ds.to}):
+            if missing <= 0:
+                break
+            take = min(missing, store[k, site])
+            if _send_on(form, ops, k, site, take):
+                store[k, site] -= take
+                missing -= take
+
+
+def _send_on(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> bool:
+    """Add `amount` bytes of k left at `site` to the last transfer from there to k's destination
+    that starts after they arrived: a direct link send, or a drive written there and read there."""
+    to = form.plan.datasets[k].to
+    arrived = max(
+        (
+            op.interval
             for op in ops
-            if op.dataset == k and op.kind == "link" and op.site == ds.at and form.links[op.where].to == ds.to
-        ]
-        carried = [
-            (w, r)
-            for r in reads
-            for w in ops
-            if w.kind == "write"
-            and w.where == r.where
-            and w.dataset == k
-            and w.site == ds.at
-            and w.interval < r.interval
-        ]
-        if direct:
-            max(direct, key=lambda o: o.interval).bytes += missing
-        elif carried:
-            w, r = max(carried, key=lambda pair: pair[1].interval)
-            w.bytes += missing
-            r.bytes += missing
+            if op.dataset == k
+            and ((op.kind == "link" and form.links[op.where].to == site) or (op.kind == "read" and op.site == site))
+        ),
+        default=-1,
+    )
+    direct = [
+        op
+        for op in ops
+        if op.dataset == k
+        and op.kind == "link"
+        and op.site == site
+        and form.links[op.where].to == to
+        and op.interval > arrived
+    ]
+    reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == to]
+    carried = [
+        (w, r)
+        for r in reads
+        for w in ops
+        if w.kind == "write"
+        and w.where == r.where
+        and w.dataset == k
+        and w.site == site
+        and arrived < w.interval < r.interval
+        and not any(o.where == r.where and o.dataset == k and o.interval > r.interval for o in ops)
+    ]
+    if direct:
+        max(direct, key=lambda o: o.interval).bytes += amount
+        return True
+    if carried:
+        w, r = max(carried, key=lambda pair: pair[1].interval)
+        w.bytes += amount
+        r.bytes += amount
+        return True
+    return False
 
 
 def _drive_events(
@@ -315,10 +345,17 @@ def _emit(
     piece = 0
     bay, at, stop = pieces[0]
     for op, seconds in work:
-        left, left_bytes = seconds, op.bytes
+        left, left_bytes, first = seconds, op.bytes, len(out)
         while left > 1e-9:
             span = min(left, stop - at) if piece < len(pieces) - 1 else left
             share = left_bytes if span >= left - 1e-12 else int(round(op.bytes * span / seconds))
+            if left < 1e-6 and len(out) > first:
+                # float noise after a wrap: not a new event on another bay, a byte or two on this one
+                last = out[-1]
+                out[-1] = last.model_copy(
+                    update={"bytes": last.bytes + left_bytes, "datasets": _plus(last.datasets, op.dataset, left_bytes)}
+                )
+                break
             out.append(
                 DriveEvent(
                     hours=at / HOUR,
@@ -334,6 +371,10 @@ def _emit(
             if left > 1e-9 and piece < len(pieces) - 1:
                 piece += 1
                 bay, at, stop = pieces[piece]
+
+
+def _plus(datasets: dict[str, int], name: str, amount: int) -> dict[str, int]:
+    return {**datasets, name: datasets.get(name, 0) + amount}
 
 
 def _merge(events: list[DriveEvent]) -> list[DriveEvent]:
@@ -422,11 +463,10 @@ def _send(
         pieces[-1] = (pieces[-1][0], pieces[-1][1] + left)
         clock = pieces[-1][0] + pieces[-1][1] / rate
     for lo, amount in pieces:
-        transfers.append(
-            LinkTransfer(
-                dataset=op.dataset, start_hours=lo / HOUR, end_hours=(lo + amount / rate) / HOUR, bytes=int(amount)
-            )
-        )
+        start, end_hours = lo / HOUR, (lo + amount / rate) / HOUR
+        if end_hours <= start:  # a few bytes take less time than an hour's float can tell apart
+            end_hours = math.nextafter(start, math.inf)
+        transfers.append(LinkTransfer(dataset=op.dataset, start_hours=start, end_hours=end_hours, bytes=int(amount)))
     return clock
 
 

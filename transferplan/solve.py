@@ -8,6 +8,7 @@ Horizon: the plan's `horizon`, else its deadline, else a guess from the inflow b
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 
 from . import bounds
@@ -31,7 +32,7 @@ from .search import (
     relaxed_bound,
     relaxed_cost_bound,
 )
-from .timegrid import build_grid
+from .timegrid import Grid, build_grid
 
 __all__ = ["solve", "Progress"]
 
@@ -60,10 +61,11 @@ def solve(
     (with `explanation`) or unknown (time ran out before any plan).
     """
     clock = Clock(time_limit)
+    work = Clock(None if time_limit is None else time_limit * (1 - BASELINE_SHARE if baselines else 1))
     blocked = bounds.unreachable(plan)
     if blocked:
         return _unsolved(plan, "infeasible", blocked, clock)
-    optimise = _Optimiser(plan, backend, clock, progress)
+    optimise = _Optimiser(plan, backend, work, progress)
     outcome, search = optimise.refine()
     if outcome.found is None:
         status = "infeasible" if outcome.proven else "unknown"
@@ -90,7 +92,7 @@ def solve(
                 result = retry.model_copy(update={"status": "feasible"})
                 break
     if baselines:
-        result = result.model_copy(update={"baselines": optimise.baselines()})
+        result = result.model_copy(update={"baselines": optimise.baselines(clock)})
     return result
 
 
@@ -108,8 +110,15 @@ def _rank(plan: Plan, outcome: Outcome) -> tuple[float, float]:
 class _Optimiser:
     """One plan's search: picks the horizon and grid, runs the objective, explains failures."""
 
-    def __init__(self, plan: Plan, backend: str, clock: Clock, progress: Callable[[Progress], None] | None):
-        self.plan, self.backend, self.clock, self.progress = plan, backend, clock, progress
+    def __init__(
+        self,
+        plan: Plan,
+        backend: str,
+        clock: Clock,
+        progress: Callable[[Progress], None] | None,
+        base: Mode = Mode(),
+    ):
+        self.plan, self.backend, self.clock, self.progress, self.base = plan, backend, clock, progress, base
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
         self.start_horizon, self.grows = self._first_horizon()
@@ -134,21 +143,31 @@ class _Optimiser:
         """
         best: tuple[Outcome, Search] | None = None
         coarse = self.coarse_resolution()
-        if self.plan.objective == "makespan" and self.plan.routes and self.plan.drives:
-            best = self.convoys()
+        grid = build_grid(self.plan, self.start_horizon)
+        big = estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS
+        if self.plan.objective == "makespan" and self.plan.routes and self.plan.drives and self.base.use_drives:
+            best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE)
         if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts
             bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
-            self.relaxed = relaxed_bound(self.plan, self.start_horizon, Mode(), self.backend, bound_clock, coarse)
+            self.relaxed = relaxed_bound(self.plan, self.start_horizon, self.base, self.backend, bound_clock, coarse)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
-        ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in unit_ladder(self.plan)]
+        limits = unit_ladder(self.plan) if self.base.use_drives else [None]
+        ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
             ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
+        # a model HiGHS cannot even load in the time is not worth building (the large benchmark's is
+        # 1.4 M columns: 11 s to build, no first solution in minutes)
+        ladder = [
+            (limit, res)
+            for limit, res in ladder
+            if estimated_columns(self.plan, grid.intervals if res is None else self._steps(res), limit) <= MIP_COLUMNS
+        ]
         for step, (limit, resolution) in enumerate(ladder):
             last = step == len(ladder) - 1
             left = self.clock.remaining()
-            if step > 0 and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
+            if best is not None and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
                 break  # building a large model alone can take longer than what is left
             budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
             stage_clock = Clock(budget)
@@ -157,7 +176,10 @@ class _Optimiser:
                 upper = best[0].found.makespan if self.plan.objective == "makespan" else None
                 cap = best[0].found.cost - 1e-6 if self.plan.objective == "cost" else None
             outcome, search = self.run(
-                Mode(unit_limit=limit, cost_cap=cap), clock=stage_clock, upper=upper, resolution=resolution
+                replace(self.base, unit_limit=limit, cost_cap=cap),
+                clock=stage_clock,
+                upper=upper,
+                resolution=resolution,
             )
             outcome.proven = outcome.proven and limit is None and resolution is None
             # a batched stage finding nothing proves nothing; the single-drive stage's proof does
@@ -171,25 +193,44 @@ class _Optimiser:
         assert best is not None
         return best
 
-    def convoys(self) -> tuple[Outcome, Search] | None:
+    def convoys(self, grid: Grid, share: float) -> tuple[Outcome, Search] | None:
         """A plan fast from drives travelling in convoys (see convoys.py), or None.
 
         Its route decisions are then fixed and the usual search finds the earliest completion the
-        data can make with them, exactly; finer stages start from it.
+        data can make with them, exactly; finer stages start from it. Large grids are searched on a
+        coarse one (departures rounded the safe way), then the best itinerary is timed on the fine.
         """
-        share = None if self.clock.limit is None else self.clock.limit * CONVOY_SHARE
-        grid = build_grid(self.plan, self.start_horizon)
-        reporter = Search(self.plan, grid, Mode(), self.backend, self.clock, self.progress, "convoys")
-        routes = best_itinerary(self.plan, grid, self.backend, Clock(share), reporter.say)
-        if routes is None:
+        budget = None if self.clock.limit is None else self.clock.limit * share
+        resolution = None
+        if grid.intervals > CONVOY_INTERVALS and self.plan.resolution is None:
+            resolution = Fraction(-(-int(self.start_horizon / HOUR) // CONVOY_STEPS) * 3600)
+            grid = build_grid(self.plan, self.start_horizon, resolution)
+        reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "convoys")
+        found = best_itinerary(self.plan, grid, self.backend, Clock(budget), reporter.say, self.base.use_links)
+        if found is None:
             return None
-        budget = None if share is None else max(share, 0.1 * (self.clock.remaining() or 0))
-        outcome, search = self.run(Mode(routes=routes), clock=Clock(budget))
-        outcome.proven = False  # optimal for these routes only
-        if outcome.found is None:
-            return None
-        self.candidates.append((outcome, search))
-        return outcome, search
+        routes, done = found
+        # the convoy LP relaxes only courier counts, which these routes leave feasible: the exact
+        # completion for them is at most `done`, and rarely much earlier
+        lower = done - (grid.points[-1] - grid.points[-2]) * 2
+        best = None
+        for stage in (resolution, None) if resolution is not None else (None,):
+            left = self.clock.remaining()
+            if best is not None and left is not None and self.clock.limit and left < 0.1 * self.clock.limit:
+                break
+            upper = done if best is None or best[0].found is None else best[0].found.makespan
+            clock = Clock(None if left is None else left * (0.5 if stage is not None else 0.8))
+            mode = replace(self.base, routes=routes)
+            outcome, search = self.run(mode, clock=clock, upper=upper, resolution=stage, lower=max(lower, self.inflow))
+            outcome.proven = False  # optimal for these routes only
+            if outcome.found is not None:
+                self.candidates.append((outcome, search))
+                if best is None or _better(self.plan, outcome, best[0]):
+                    best = (outcome, search)
+        return best
+
+    def _steps(self, resolution: Fraction) -> int:
+        return int(-(-self.start_horizon // resolution))
 
     def coarse_resolution(self) -> Fraction | None:
         """A step for a quick first plan when the planner's own grid would be large, else None."""
@@ -207,6 +248,7 @@ class _Optimiser:
         clock: Clock | None = None,
         upper: Fraction | None = None,
         resolution: Fraction | None = None,
+        lower: Fraction | None = None,
     ) -> tuple[Outcome, Search]:
         plan = self.plan
         clock = clock or self.clock
@@ -219,7 +261,7 @@ class _Optimiser:
             )
             search.say(f"horizon {float(horizon) / HOUR:.0f} h on {grid.intervals} intervals{units}")
             if plan.objective == "makespan":
-                outcome = minimise_makespan(search, self.inflow, upper)
+                outcome = minimise_makespan(search, self.inflow if lower is None else lower, upper)
             else:
                 outcome = minimise_cost(search, self.inflow)
             if outcome.found is not None or not grows or horizon >= MAX_HORIZON or clock.out():
@@ -272,20 +314,19 @@ class _Optimiser:
             return words
         return [f"no plan delivers every dataset within the horizon of {bounds.describe_hours(self.start_horizon)}"]
 
-    def baselines(self) -> list[Baseline]:
+    def baselines(self, clock: Clock) -> list[Baseline]:
+        """The best network-only and shipping-only plans, within `clock` (a half each)."""
         out = []
-        for mode, base in (("network_only", Mode(use_drives=False)), ("shipping_only", Mode(use_links=False))):
+        kinds = (("network_only", Mode(use_drives=False)), ("shipping_only", Mode(use_links=False)))
+        for index, (mode, base) in enumerate(kinds):
+            left = clock.remaining()
+            share = Clock(None if left is None else max(0.5, left / (len(kinds) - index)))
             needed = self.plan.links if mode == "network_only" else self.plan.routes
             if not needed:
                 out.append(Baseline(mode=mode, status="infeasible", note="the plan has none"))  # type: ignore[arg-type]
                 continue
-            sub = _Optimiser(
-                self.plan.replace(objective="makespan"),
-                self.backend,
-                Clock(None if self.clock.limit is None else max(1.0, (self.clock.remaining() or 0) / 3)),
-                None,
-            )
-            outcome, _ = sub.run(base)
+            sub = _Optimiser(self.plan.replace(objective="makespan"), self.backend, share, None, base)
+            outcome, _ = sub.refine()
             if outcome.found is None:
                 status = "infeasible" if outcome.proven else "unknown"
                 out.append(Baseline(mode=mode, status=status))  # type: ignore[arg-type]
@@ -301,8 +342,30 @@ class _Optimiser:
         return out
 
 
+BASELINE_SHARE = 0.15
+"""Share of the time limit kept for the network-only and shipping-only baselines."""
 CONVOY_SHARE = 0.2
 """Share of the time limit for the convoy heuristic's local search."""
+CONVOY_SHARE_BIG = 0.7
+"""The same when the model is too big for the exact search to help (MIP_COLUMNS)."""
+CONVOY_INTERVALS = 160
+"""Grids with more intervals than this are coarsened for the convoy search, to about"""
+CONVOY_STEPS = 120
+"""this many steps."""
+MIP_COLUMNS = 150_000
+"""Exact-search stages whose model would have more columns than this are skipped."""
+
+
+def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None) -> int:
+    """About how many columns the full model has (drive locations, reads and writes, link flows)."""
+    groups: dict[tuple[str, str], int] = {}
+    for _name, type_name, start in plan.drive_names():
+        groups[type_name, start] = groups.get((type_name, start), 0) + 1
+    units = sum(n if unit_limit is None else min(n, unit_limit) for n in groups.values())
+    commodities = len(plan.datasets) if any(plan.deadline_seconds(k) for k in plan.datasets) else 1
+    per_interval = units * len(plan.sites) * (1 + 2 * commodities) + (len(plan.links) + len(plan.sites)) * commodities
+    return intervals * per_interval
+
 
 COARSE_ABOVE = 60
 """Plans whose grid has more intervals than this get a first stage on a coarse grid."""

@@ -75,10 +75,17 @@ class Grid:
         """Index of the first point at or after t (len(points) when t is past the horizon)."""
         return bisect.bisect_left(self.points, t)
 
-    def open_seconds(self, windows: list[tuple[Fraction, Fraction]], i: int) -> Fraction:
-        """Seconds of interval i inside the given (from, to) windows."""
-        a, b = self.points[i], self.points[i + 1]
-        return sum((max(Fraction(0), min(b, w1) - max(a, w0)) for w0, w1 in windows), Fraction(0))
+    def open_seconds(self, windows: list[tuple[Fraction, Fraction]]) -> list[Fraction]:
+        """Seconds of each interval inside the given (from, to) windows (one sweep, not one per interval)."""
+        out = [Fraction(0)] * self.intervals
+        for w0, w1 in windows:
+            i = max(0, self.floor(w0))
+            while i < self.intervals and self.points[i] < w1:
+                overlap = min(self.points[i + 1], w1) - max(self.points[i], w0)
+                if overlap > 0:
+                    out[i] += overlap
+                i += 1
+        return out
 
 
 def event_times(plan: Plan, horizon: Fraction) -> set[Fraction]:
