@@ -134,7 +134,8 @@ class Formulation:
         for name, type_name, start in self.plan.drive_names():
             groups[type_name, start].append(name)
         units = []
-        largest = max_unit_size(self.plan)
+        # a relaxation may pool identical drives freely: its LP is the per-drive LP summed
+        largest = len(self.plan.drive_names()) if self.mode.relaxed else max_unit_size(self.plan)
         for (type_name, start), names in groups.items():
             t = self.plan.drives[type_name]
             # at most `unit_limit` units, but none larger than every route can carry at once
@@ -188,6 +189,14 @@ class Formulation:
             if plan.routes[dep.route].from_ in self.drive_sites[d.name]
             and (given is None or (d.name, dep.route, dep.time) in given)
         }
+        if self.mode.relaxed:
+            # a pooled unit sends any whole number of its drives, not all or none: as a MIP the
+            # relaxed model is then the aggregate drive pool, an over-promise (so a valid bound)
+            for (unit, _j), col in self.x.items():
+                count = self.by_name[unit].count
+                if count > 1:
+                    m.integer[col] = False
+                    m.row([(col, float(count)), (m.var(0, count, True), -1.0)], 0.0, 0.0)
         self.y = {
             (d.name, s, i): m.var(0, 1) for d in self.drives for s in self.drive_sites[d.name] for i in range(self.n)
         }
@@ -314,6 +323,8 @@ class Formulation:
         self._delivery()  # rule 1 and 6: every byte delivered, deadlines
         self._cost_limits()  # rule 6: budget, and the cost cap of a lexicographic phase
         self._symmetry()  # identical drives are interchangeable: order them
+        if self.mode.relaxed:
+            self._located_content()  # bytes travel with the drive (what makes the bound tight)
 
     def _drive_routes(self) -> None:
         m = self.model
@@ -534,6 +545,45 @@ class Formulation:
             caps.append(self.mode.cost_cap)
         if caps and self.cost:
             self.model.row(self.cost, ub=min(caps))
+
+    def _located_content(self) -> None:
+        """Where a drive's bytes are: at a site (at most capacity x presence there) or on a departure
+        (at most capacity x the drive on it).
+
+        Implied by integral routes, so only the relaxation needs it, where it matters: without it a
+        drive half at a source and half at the destination is a pipe with no transit time, written
+        at one end and read at the other (the medium benchmark's LP bound was 180 h without it).
+        """
+        m = self.model
+        for d in self.drives:
+            cap = d.capacity * d.count
+            carried = {j: m.var(0, INF) for (name, j) in self.x if name == d.name}
+            for j, col in carried.items():
+                m.row([(col, 1.0), (self.x[d.name, j], -cap)], ub=0.0)
+            held: dict[tuple[str, int], int] = {}
+            for s in self.drive_sites[d.name]:
+                for i in range(self.n):
+                    held[s, i] = m.var(0, INF)
+            for s in self.drive_sites[d.name]:
+                for i in range(self.n):
+                    writes = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if is_write]
+                    reads = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if not is_write]
+                    # leaving (+1) and arriving (-1) departures at this point, as carried bytes
+                    moves = [(carried[j], sign) for j, sign in self._moves(s, i, {j: j for j in carried})]
+                    # held(i) = held(i-1) + writes(i-1) - reads(i-1) - leaving(i) + arriving(i)
+                    before = []
+                    if i > 0:
+                        before = [(held[s, i - 1], 1.0)]
+                        before += [(col, 1.0) for _k, col, w in self.ops_at[d.name, s, i - 1] if w]
+                        before += [(col, -1.0) for _k, col, w in self.ops_at[d.name, s, i - 1] if not w]
+                    m.row([(held[s, i], 1.0)] + [(c, -v) for c, v in before] + moves, 0.0, 0.0)
+                    # reads come from what is there (pipelining within the interval allowed)
+                    if reads:
+                        m.row(reads + [(held[s, i], -1.0)] + [(c, -1.0) for c, _ in writes], ub=0.0)
+                    m.row(
+                        [(held[s, i], 1.0)] + writes + [(c, -1.0) for c, _ in reads] + [(self.y[d.name, s, i], -cap)],
+                        ub=0.0,
+                    )
 
     def _symmetry(self) -> None:
         if self.mode.routes is not None:

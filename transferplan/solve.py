@@ -29,6 +29,7 @@ from .search import (
     minimise_cost,
     minimise_makespan,
     model_is_exact,
+    pooled_bound,
     relaxed_bound,
     relaxed_cost_bound,
 )
@@ -148,11 +149,20 @@ class _Optimiser:
         if self.plan.objective == "makespan" and self.plan.routes and self.plan.drives and self.base.use_drives:
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE)
         if self.plan.objective == "makespan" and not self.grows:
-            # the relaxed LP bound first: an honest bound, and where the search starts
-            bound_clock = Clock(None if self.clock.limit is None else self.clock.limit * 0.15)
-            self.relaxed = relaxed_bound(self.plan, self.start_horizon, self.base, self.backend, bound_clock, coarse)
+            # the relaxed LP bound first: an honest bound, and where the search starts; no later
+            # than a plan already found (a shorter grid, the same bound), on the fine grid if small
+            bound_clock = self.share(BOUND_SHARE)
+            top = self.start_horizon if best is None or best[0].found is None else best[0].found.makespan
+            bound_step = self.bound_resolution(top)
+            self.relaxed = relaxed_bound(self.plan, top, self.base, self.backend, bound_clock, bound_step)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
+            if best is not None and best[0].found is not None and self.inflow < best[0].found.makespan * 0.99:
+                pool_clock = self.share(POOL_SHARE)
+                pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, pool_clock, bound_step)
+                if pooled is not None:
+                    self.relaxed = pooled = max(pooled, self.inflow)
+                    self.inflow = pooled
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -190,7 +200,8 @@ class _Optimiser:
                 best = (outcome, search)
             if self.clock.out() or (best[0].found is None and best[0].proven):
                 break
-        assert best is not None
+        if best is None:  # every exact stage too big, and no convoys: time ran out with no plan
+            return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
         return best
 
     def convoys(self, grid: Grid, share: float) -> tuple[Outcome, Search] | None:
@@ -216,10 +227,10 @@ class _Optimiser:
         best = None
         for stage in (resolution, None) if resolution is not None else (None,):
             left = self.clock.remaining()
-            if best is not None and left is not None and self.clock.limit and left < 0.1 * self.clock.limit:
-                break
+            if best is not None and left is not None and self.clock.limit and left < 0.4 * self.clock.limit:
+                break  # timing on the fine grid is a refinement; bounds and the exact search come first
             upper = done if best is None or best[0].found is None else best[0].found.makespan
-            clock = Clock(None if left is None else left * (0.5 if stage is not None else 0.8))
+            clock = self.share(0.15)
             mode = replace(self.base, routes=routes)
             outcome, search = self.run(mode, clock=clock, upper=upper, resolution=stage, lower=max(lower, self.inflow))
             outcome.proven = False  # optimal for these routes only
@@ -229,8 +240,25 @@ class _Optimiser:
                     best = (outcome, search)
         return best
 
+    def share(self, share: float) -> Clock:
+        """A clock for one phase: `share` of the time limit, and never more than half of what is left."""
+        if self.clock.limit is None:
+            return Clock(None)
+        return Clock(min(self.clock.limit * share, 0.5 * (self.clock.remaining() or 0.0)))
+
     def _steps(self, resolution: Fraction) -> int:
-        return int(-(-self.start_horizon // resolution))
+        return build_grid(self.plan, self.start_horizon, resolution).intervals
+
+    def bound_resolution(self, top: Fraction) -> Fraction | None:
+        """The plan's own grid up to `top` for the bound's models when their LP is small enough
+        (BOUND_COLUMNS), else whole-hour steps that make it so."""
+        if (
+            self.plan.resolution is not None
+            or estimated_columns(self.plan, build_grid(self.plan, top).intervals, 1) <= BOUND_COLUMNS
+        ):
+            return None
+        steps = max(1, BOUND_COLUMNS // max(1, estimated_columns(self.plan, 1, 1)))
+        return Fraction(max(1, -(-int(top / HOUR) // steps)) * 3600)
 
     def coarse_resolution(self) -> Fraction | None:
         """A step for a quick first plan when the planner's own grid would be large, else None."""
@@ -346,12 +374,19 @@ BASELINE_SHARE = 0.15
 """Share of the time limit kept for the network-only and shipping-only baselines."""
 CONVOY_SHARE = 0.2
 """Share of the time limit for the convoy heuristic's local search."""
-CONVOY_SHARE_BIG = 0.7
+CONVOY_SHARE_BIG = 0.4
 """The same when the model is too big for the exact search to help (MIP_COLUMNS)."""
 CONVOY_INTERVALS = 160
 """Grids with more intervals than this are coarsened for the convoy search, to about"""
 CONVOY_STEPS = 120
 """this many steps."""
+BOUND_SHARE = 0.1
+"""Share of the time limit for the relaxed LP bound."""
+POOL_SHARE = 0.3
+"""Share of the time limit for raising the bound with the drive-pool MIP (search.pooled_bound)."""
+BOUND_COLUMNS = 30_000
+"""The bound's LP is solved on the plan's own grid when about this small (pooled drives), else on
+the coarse grid (medium benchmark: 0.1 s per LP on its event grid; large: 9 s at 293 intervals)."""
 MIP_COLUMNS = 150_000
 """Exact-search stages whose model would have more columns than this are skipped."""
 

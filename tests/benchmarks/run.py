@@ -1,8 +1,10 @@
 """Time the product's solver against the hand-written hourly PuLP/CBC model on the benchmark plans.
 
-    python tests/benchmarks/run.py [--kinds small,medium,large] [--time-limit S] [--seed N] [--no-pulp]
+    python tests/benchmarks/run.py [--kinds small,medium,large] [--time-limit S[,S...]] [--seed N] [--no-pulp]
 
-Runs one plan at a time (the machine has two cores) and prints one table.
+Runs one plan at a time (the machine has two cores) and prints one table: a row per plan and time
+limit (`--time-limit 5,60` shows the first plan and the one-minute plan), CBC once per plan at the
+largest limit.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from transferplan.schema import Plan
 
 COLUMNS = (
     "plan",
+    "limit s",
     "vars / ints / rows / grid",
     "time s",
     "status",
@@ -89,7 +92,7 @@ def _num(value: Any, places: int = 1) -> str:
     return str(value)
 
 
-def row(kind: str, ours: dict[str, Any], cbc: dict[str, Any] | None) -> list[str]:
+def row(kind: str, limit: float, ours: dict[str, Any], cbc: dict[str, Any] | None) -> list[str]:
     """One table row: the product's figures, then CBC's and how many times slower CBC was."""
     cbc = cbc or {}
     ratio = None
@@ -97,6 +100,7 @@ def row(kind: str, ours: dict[str, Any], cbc: dict[str, Any] | None) -> list[str
         ratio = f"{cbc['seconds'] / ours['seconds']:.1f}x"
     return [
         kind,
+        f"{limit:g}",
         ours.get("size", "-"),
         _num(ours.get("seconds"), 2),
         str(ours.get("status", "-")),
@@ -123,7 +127,7 @@ def render(rows: list[list[str]]) -> None:
         return
     table = Table(title="transferplan benchmarks")
     for i, name in enumerate(COLUMNS):
-        table.add_column(name, justify="left" if i in (0, 3, 10) else "right")
+        table.add_column(name, justify="left" if i in (0, 4, 11) else "right")
     for r in rows:
         table.add_row(*r)
     Console(width=None if sys.stdout.isatty() else 200).print(table)
@@ -133,21 +137,23 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the options, run each plan in turn, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: small,medium,large")
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solver per plan")
+    parser.add_argument("--time-limit", default="60", help="seconds per solve, or several: 5,60")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-pulp", action="store_true", help="skip the PuLP/CBC baseline")
     args = parser.parse_args(argv)
     rows = []
+    limits = sorted(float(s) for s in args.time_limit.split(","))
     for kind in [k.strip() for k in args.kinds.split(",") if k.strip()]:
         plan = Plan.model_validate(generate(kind, args.seed))
-        print(f"{kind}: product solver ...", file=sys.stderr, flush=True)
-        ours = product_row(plan, args.time_limit)
-        cbc = None
-        if not args.no_pulp:
-            print(f"{kind}: PuLP/CBC hourly ...", file=sys.stderr, flush=True)
-            cbc = cbc_row(kind, args.seed, args.time_limit)
-        rows.append(row(kind, ours, cbc))
-        print("  ".join(rows[-1]), file=sys.stderr, flush=True)  # survives an interrupted run
+        for limit in limits:
+            print(f"{kind}: product solver, {limit:g} s ...", file=sys.stderr, flush=True)
+            ours = product_row(plan, limit)
+            cbc = None
+            if not args.no_pulp and limit == limits[-1]:
+                print(f"{kind}: PuLP/CBC hourly ...", file=sys.stderr, flush=True)
+                cbc = cbc_row(kind, args.seed, limit)
+            rows.append(row(kind, limit, ours, cbc))
+            print("  ".join(rows[-1]), file=sys.stderr, flush=True)  # survives an interrupted run
     render(rows)
     return 0
 
