@@ -7,9 +7,13 @@ backend's status to ours and returns plain arrays. Swapping backends touches not
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
-from collections.abc import Iterable
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,16 +224,23 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
     if start and integer:
         index = np.fromiter(start, dtype=np.int32, count=len(start))
         h.setSolution(len(start), index, np.fromiter(start.values(), dtype=float, count=len(start)))
-    h.run()
-    raw = h.getModelStatus()
-    if raw == highspy.HighsModelStatus.kUnboundedOrInfeasible and integer:
-        # presolve's verdict may be either; without presolve HiGHS says which (bounded models here)
-        h.setOptionValue("presolve", "off")
+    with _stdout_to_stderr() as printed:
         h.run()
+    raw = h.getModelStatus()
+    statuses = highspy.HighsModelStatus
+    # HiGHS 1.12 prints this when a solution found on the presolved model fails to map back; it
+    # then drops the solution and can end "infeasible" or "optimal" wrongly (a two-drive plan
+    # with a known 25.8 h solution was called infeasible). Without presolve it is right.
+    mangled = integer and "transformNewIntegerFeasibleSolution" in printed.text
+    if integer and (mangled or raw == statuses.kUnboundedOrInfeasible):
+        h.setOptionValue("presolve", "off")
+        if start:
+            h.setSolution(len(start), index, np.fromiter(start.values(), dtype=float, count=len(start)))
+        with _stdout_to_stderr():
+            h.run()
         raw = h.getModelStatus()
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    statuses = highspy.HighsModelStatus
     if raw == statuses.kOptimal:
         status = Status.OPTIMAL
     elif raw == statuses.kInfeasible:
@@ -255,6 +266,32 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
         bound=bound,
         seconds=float(h.getRunTime()),
     )
+
+
+class _Printed:
+    text = ""
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[_Printed]:
+    """Keep what the C library prints (HiGHS debug lines, even with output off) off stdout, which
+    `--format json` owns; the text goes to the caller, which reads it for HiGHS's trouble."""
+    printed = _Printed()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stdout (captured, or a notebook)
+        fd = 1
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield printed
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            sink.seek(0)
+            printed.text = sink.read().decode(errors="replace")
 
 
 def _satisfies(model: LinearModel, values: np.ndarray, relax: bool, tolerance: float = 1e-5) -> bool:

@@ -12,6 +12,7 @@ exact search; it is never claimed optimal on its own.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 from collections import defaultdict
@@ -103,13 +104,16 @@ class Itineraries:
             for pool, p in plan.couriers.items()
         }
         chosen: dict[tuple[str, int], float] = {}
-        heap: list[tuple[Fraction, int, int, int, int, bool]] = []
+        # (when to look again, order, convoy, leg, departures to skip, grid point it is at, loaded, ready)
+        heap: list[tuple[Fraction, int, int, int, int, int, bool, Fraction]] = []
+        order = itertools.count()
         for index, convoy in enumerate(convoys):
             home = form.by_name[convoy.units[0]].start
             wait, loaded = self.dwell(home, convoy.units, False)
-            heapq.heappush(heap, (wait, index, 0, convoy.offset, 0, loaded))
+            heapq.heappush(heap, (wait, next(order), index, 0, convoy.offset, 0, loaded, wait))
+        waiting = 0  # convoys in a row that found no courier: when all are waiting, none ever goes
         while heap:
-            ready, index, leg, skip, point, loaded = heapq.heappop(heap)
+            key, _, index, leg, skip, point, loaded, ready = heapq.heappop(heap)
             convoy = convoys[index]
             name = convoy.cycle[leg % len(convoy.cycle)]
             route = plan.routes[name]
@@ -121,6 +125,7 @@ class Itineraries:
                 need = -(-count // plan.couriers[route.courier].carry)
             times = self.by_route[name]
             k = next((i for i, (t, _) in enumerate(times) if t >= ready), len(times)) + skip
+            went = False
             while k < len(times):
                 t, j = times[k]
                 dep = form.route_deps[j]
@@ -135,9 +140,16 @@ class Itineraries:
                     wait, after = self.dwell(route.to, convoy.units, loaded)
                     returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
                     if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
-                        heapq.heappush(heap, (dep.arrival + wait, index, leg + 1, 0, dep.arrive_point, after))
+                        back = dep.arrival + wait
+                        heapq.heappush(heap, (back, next(order), index, leg + 1, 0, dep.arrive_point, after, back))
+                    went, waiting = True, 0
                     break
                 k += 1
+            if not went and need > 0 and heap and waiting <= len(heap):
+                # its couriers are all away: look again after the next convoy has moved
+                waiting += 1
+                again = (max(key, heap[0][0]), next(order), index, leg, skip, point, loaded, ready)
+                heapq.heappush(heap, again)
         deps = self.form.route_deps
         return frozenset((unit, deps[j].route, deps[j].time) for unit, j in chosen)
 

@@ -1,0 +1,183 @@
+"""The solver's parts on their own: the HiGHS backend, the convoy heuristic, fixed routes, bounds.
+
+Plans start at 2026-12-01T00:00Z. 1 TB/h is written "1 TB/h" through its byte rate: 1 TB/h =
+10^12 / 3600 B/s, which the plan format spells as a bandwidth of 2.2222 Gbps; the plans below use
+whole numbers instead (2 GB/s = 7.2 TB/h) and the docstrings do the arithmetic.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from tests.benchmarks.generate import generate
+from transferplan.backend import LinearModel, Status, solve_model
+from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinerary, cycles
+from transferplan.formulation import HOUR, Formulation, Mode
+from transferplan.schema import Plan
+from transferplan.search import Clock, pooled_bound, relaxed_bound
+from transferplan.solve import solve
+from transferplan.timegrid import build_grid
+
+START = "2026-12-01T00:00Z"
+
+
+def make_plan(name: str, **sections: Any) -> Plan:
+    return Plan.model_validate({"name": name, "start": START, **sections})
+
+
+def lane_plan(carry: int = 1, drives: int = 2) -> Plan:
+    """One source 10 h from the GPU site by a route each way, departures every hour on the hour,
+    one courier; drives of 10 TB written and read at 2 GB/s (7.2 TB/h, so 25/18 h a drive)."""
+    every = {"first": "00:00", "every": "1 h"}
+    return make_plan(
+        "lane",
+        sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": f"{10 * drives} TB"}},
+        drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": drives}}},
+        couriers={"staff": {"fleet": {"gpu": 1}, "carry": carry}},
+        routes={
+            "out": {"from": "gpu", "to": "src", "transit": "10 h", "departures": every, "courier": "staff"},
+            "back": {"from": "src", "to": "gpu", "transit": "10 h", "departures": every, "courier": "staff"},
+        },
+        horizon="3 days",
+    )
+
+
+def test_highspy_and_ortools_solve_in_one_process() -> None:
+    """HiGHS runs through highspy, SCIP through OR-Tools' model_builder: the pinned pair must load
+    together (mismatched libhighs builds fail with an undefined symbol) and agree.
+
+    max 5a + 4b + 3c subject to 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8, integers in
+    [0, 10]: a = 2, b = 0, c = 1 gives 13, and no integer point gives more (the LP optimum is 13).
+    """
+    model = LinearModel()
+    a, b, c = (model.var(0, 10, integer=True) for _ in range(3))
+    model.row([(a, 2), (b, 3), (c, 1)], ub=5)
+    model.row([(a, 4), (b, 1), (c, 2)], ub=11)
+    model.row([(a, 3), (b, 4), (c, 2)], ub=8)
+    model.set_objective([(a, 5), (b, 4), (c, 3)], maximize=True)
+    for backend in ("highs", "scip"):
+        sol = solve_model(model, backend, time_limit=10)
+        assert sol.status is Status.OPTIMAL
+        assert sol.objective == pytest.approx(13)
+        assert sol.bound == pytest.approx(13)
+
+
+def test_highs_takes_a_mip_start_and_keeps_an_incumbent() -> None:
+    """A start that is feasible (a = 1, b = 1, c = 0: objective 9) is an incumbent from the outset,
+    so even with almost no time HiGHS answers with a plan at least that good."""
+    model = LinearModel()
+    a, b, c = (model.var(0, 10, integer=True) for _ in range(3))
+    model.row([(a, 2), (b, 3), (c, 1)], ub=5)
+    model.set_objective([(a, 5), (b, 4), (c, 3)], maximize=True)
+    sol = solve_model(model, "highs", time_limit=0.05, start={a: 1.0, b: 1.0, c: 0.0})
+    assert sol.found and sol.objective is not None and sol.objective >= 9 - 1e-9
+
+
+def test_cycles_from_home_and_one_way_paths() -> None:
+    plan = lane_plan()
+    assert cycles(plan, "gpu") == [("out", "back")]
+    assert cycles(plan, "src") == [("back", "out")]
+
+
+def test_two_convoys_share_one_courier_in_turn() -> None:
+    """One courier carrying one drive, two single-drive convoys on the lane.
+
+    Convoy A leaves gpu at 0 h with the courier, reaches src at 10 h, is written in 25/18 h, so
+    takes the 12:00 departure back (the first at or after 11.39 h), and is at gpu at 22 h. Convoy
+    B needs the courier too: it is back at gpu only at 22 h, so B leaves at 22 h, is written by
+    32 + 25/18 = 33.39 h, leaves at 34 h and is back at 44 h. A, read in 25/18 h, leaves again
+    with the courier only after B is back: at 44 h (B arrives at 44 h and departs the same hour).
+    """
+    plan = lane_plan(carry=1, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode(require_all=False, routes=frozenset()))
+    a, b = (d.name for d in form.drives)
+    routes = Itineraries(form).build([Convoy(("out", "back"), (a,)), Convoy(("out", "back"), (b,))])
+    trips = sorted((float(t) / HOUR, unit, route) for unit, route, t in routes)
+    assert trips[:4] == [(0.0, a, "out"), (12.0, a, "back"), (22.0, b, "out"), (34.0, b, "back")]
+    assert (44.0, a, "out") in trips or (44.0, b, "out") in trips
+
+
+def test_given_routes_are_kept_and_the_data_fills_them() -> None:
+    """With the routes fixed to one round trip per drive (the two convoys above), the plan's
+    makespan is the second drive's return plus its reading: 44 + 25/18 = 45.39 h; the solver
+    chooses the data, not the routes, and the replay accepts it."""
+    plan = lane_plan(carry=1, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode(require_all=False, routes=frozenset()))
+    a, b = (d.name for d in form.drives)
+    hour = Fraction(HOUR)
+    routes = frozenset({(a, "out", 0 * hour), (a, "back", 12 * hour), (b, "out", 22 * hour), (b, "back", 34 * hour)})
+    from transferplan.search import Search, minimise_makespan
+
+    search = Search(plan, grid, Mode(routes=routes), "highs", Clock(30))
+    outcome = minimise_makespan(search, Fraction(0))
+    assert outcome.found is not None
+    assert float(outcome.found.makespan) / HOUR == pytest.approx(44 + 25 / 18, abs=1e-3)
+    taken = {
+        (unit, grid_dep.route, grid_dep.time)
+        for (unit, j), col in outcome.found.formulation.x.items()
+        for grid_dep in [outcome.found.formulation.route_deps[j]]
+    }
+    assert taken <= routes
+
+
+def test_convoy_search_finds_the_optimum_of_the_lane() -> None:
+    """Two drives, a courier carrying two: both go together at 0 h, arrive at 10 h, are written
+    one after the other on the single bay (2 x 25/18 h, done at 12.78 h), leave at 13 h, arrive at
+    23 h and are read one after the other: 23 + 2 x 25/18 = 25.78 h. Going separately is later
+    (one courier: the second drive leaves only at 22 h). The convoy search finds 25.78 h, the
+    exact search proves it, and the replay accepts it."""
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    found = best_itinerary(plan, grid, "highs", Clock(20))
+    assert found is not None
+    _routes, done = found
+    assert float(done) / HOUR == pytest.approx(26.0)  # the first grid point by which all is in
+    result = solve(plan, baselines=False, time_limit=60)
+    assert result.status == "optimal" and result.verified
+    assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+
+
+def test_relaxed_bound_makes_bytes_travel_with_the_drive() -> None:
+    """One drive; 10 TB at src, 10 h away. The drive must go (10 h), be written (25/18 h), come
+    back on the next whole hour (12 h, arriving 22 h) and be read: 22 + 25/18 = 23.39 h, optimal.
+
+    Without bytes tied to where the drive is, half a drive at src and half at gpu made a pipe with
+    no transit: a bound near 10 + 2 x 25/18 = 12.8 h. With them the LP cannot beat the trip; its
+    bound is at least 22 h (the bytes reach gpu no earlier), and never above the optimum."""
+    plan = lane_plan(carry=1, drives=1)
+    bound = relaxed_bound(plan, Fraction(48 * HOUR), Mode(), "highs", Clock(30))
+    assert bound is not None
+    assert 22 <= float(bound) / HOUR <= 22 + 25 / 18 + 1e-6
+    result = solve(plan, baselines=False, time_limit=60)
+    assert result.status == "optimal" and result.verified
+    assert result.makespan_hours == pytest.approx(22 + 25 / 18, abs=1e-3)
+
+
+def test_pooled_bound_on_the_medium_benchmark_is_above_the_lp_and_below_a_plan() -> None:
+    """The drive-pool MIP is a relaxation: it may prove more than the LP, never more than a plan."""
+    plan = Plan.model_validate(generate("medium", 0))
+    lp = relaxed_bound(plan, Fraction(720 * HOUR), Mode(), "highs", Clock(30))
+    assert lp is not None
+    result = solve(plan, baselines=False, time_limit=20)
+    assert result.verified and result.makespan_hours is not None
+    upper = Fraction(result.makespan_hours * HOUR).limit_denominator(1000)
+    pooled = pooled_bound(plan, lp, upper, Mode(), "highs", Clock(15))
+    assert pooled is None or lp <= pooled <= upper
+    assert result.lower_bound_hours is not None and result.lower_bound_hours <= result.makespan_hours
+
+
+def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    search = ConvoySearch(plan, grid)
+    start = search.start()
+    options = search.neighbours(start)
+    signatures = [search.signature(o) for o in options]
+    assert len(signatures) == len(set(signatures))
+    assert search.signature(start) not in signatures or len(start) > 1
