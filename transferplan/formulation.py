@@ -198,7 +198,10 @@ class Formulation:
                     m.integer[col] = False
                     m.row([(col, float(count)), (m.var(0, count, True), -1.0)], 0.0, 0.0)
         self.y = {
-            (d.name, s, i): m.var(0, 1) for d in self.drives for s in self.drive_sites[d.name] for i in range(self.n)
+            (d.name, s, i): m.var(0, 1)
+            for d in self.drives
+            for s in sorted(self.drive_sites[d.name])
+            for i in range(self.n)
         }
         self.u = {}
         for j, dep in self.route_deps.items():
@@ -209,7 +212,7 @@ class Formulation:
         carried = {(d, q) for d, q, _, _ in self.w} | {(d, q) for d, q, _, _ in self.r}
         self.c = {
             (d, k, g): m.var(0, self._drive(d).capacity * self._drive(d).count)
-            for d, k in carried
+            for d, k in sorted(carried)
             for g in range(1, self.n + 1)
         }
         self.f = {}
@@ -222,7 +225,7 @@ class Formulation:
         self.inv = {
             (k, s, g): m.var(0, INF)
             for k, c in self.flows.items()
-            for s in self.reach[k] - {c.to}
+            for s in sorted(self.reach[k] - {c.to})
             for g in range(1, self.n)
         }
         self.last = m.var(0, self.length[-1]) if self.mode.free_last else None
@@ -235,10 +238,10 @@ class Formulation:
         self.r: dict[tuple[str, str, str, int], int] = {}
         for q, (write_sites, read_sites) in self.commodity_sites.items():
             for d in self.drives:
-                for s in self.drive_sites[d.name] & write_sites:
+                for s in sorted(self.drive_sites[d.name] & write_sites):
                     for i in range(self.n):
                         self.w[d.name, q, s, i] = m.var(0, d.count * d.write * self.length[i])
-                for s in self.drive_sites[d.name] & read_sites:
+                for s in sorted(self.drive_sites[d.name] & read_sites):
                     for i in range(1, self.n):
                         self.r[d.name, q, s, i] = m.var(0, d.count * d.read * self.length[i])
 
@@ -330,7 +333,7 @@ class Formulation:
         m = self.model
         for d in self.drives:
             mine = {j: col for (dd, j), col in self.x.items() if dd == d.name}
-            for s in self.drive_sites[d.name]:
+            for s in sorted(self.drive_sites[d.name]):
                 for g in range(self.n):
                     terms = [(self.y[d.name, s, g], 1.0)]
                     if g > 0:
@@ -352,7 +355,7 @@ class Formulation:
             sites = set(pool.fleet) | {
                 site for r in self.plan.routes.values() if r.courier == pool_name for site in (r.from_, r.to)
             }
-            q = {(s, i): self.model.var(0, INF) for s in sites for i in range(self.n)}
+            q = {(s, i): self.model.var(0, INF) for s in sorted(sites) for i in range(self.n)}
             for s in sorted(sites):
                 for g in range(self.n):
                     terms = [(q[s, g], 1.0)] + ([(q[s, g - 1], -1.0)] if g > 0 else [])
@@ -399,7 +402,7 @@ class Formulation:
 
     def _drive_io(self) -> None:
         for d in self.drives:
-            for s in self.drive_sites[d.name]:
+            for s in sorted(self.drive_sites[d.name]):
                 if self.bays[s] == 0:
                     continue
                 for i in range(self.n):
@@ -442,7 +445,7 @@ class Formulation:
         for d, k, _g in self.c:
             by_drive[d].add(k)
         for d, ks in by_drive.items():
-            for k in ks:
+            for k in sorted(ks):
                 for i in range(self.n):
                     writes = [(col, 1.0) for col in self.drive_w[d, k, i]]
                     reads = [(col, 1.0) for col in self.drive_r[d, k, i]]
@@ -461,7 +464,7 @@ class Formulation:
                     if reads:
                         m.row(reads + [(c, -1.0) for c, _ in before + slack], ub=0.0)
             for g in range(1, self.n + 1):
-                m.row([(self.c[d, k, g], 1.0) for k in ks], ub=self._drive(d).capacity * self._drive(d).count)
+                m.row([(self.c[d, k, g], 1.0) for k in sorted(ks)], ub=self._drive(d).capacity * self._drive(d).count)
 
     def _site_storage(self) -> None:
         m = self.model
@@ -470,7 +473,7 @@ class Formulation:
             for site, ready, size in c.origins:
                 point = self.grid.floor(ready) if self.mode.relaxed else self.grid.ceil(ready)
                 supply[site, point] += size / TB
-            for s in self.reach[k] - {c.to}:
+            for s in sorted(self.reach[k] - {c.to}):
                 for g in range(self.n):
                     out = [(col, 1.0) for col in self._outflows(k, s, g)]
                     inflow = [(col, 1.0) for col in self._inflows(k, s, g)]
@@ -561,10 +564,10 @@ class Formulation:
             for j, col in carried.items():
                 m.row([(col, 1.0), (self.x[d.name, j], -cap)], ub=0.0)
             held: dict[tuple[str, int], int] = {}
-            for s in self.drive_sites[d.name]:
+            for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
                     held[s, i] = m.var(0, INF)
-            for s in self.drive_sites[d.name]:
+            for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
                     writes = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if is_write]
                     reads = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if not is_write]
