@@ -54,7 +54,7 @@ def solve(
     Parameters
     ----------
     time_limit: seconds for the whole solve (None: no limit); the best plan so far is returned.
-    backend: "auto" (default: SCIP for integer models, HiGHS for linear bounds), "highs", "scip".
+    backend: "auto" (default, HiGHS through highspy), "highs" or "scip" (through OR-Tools).
     baselines: also compute the best network-only and shipping-only plans, for comparison.
     progress: called with a Progress at each step of the search.
 
@@ -136,11 +136,12 @@ class _Optimiser:
         return min(MAX_HORIZON, -(-guess // DAY) * DAY), True
 
     def refine(self) -> tuple[Outcome, Search]:
-        """Solve with identical drives batched into few units, then finer, down to one drive each.
+        """Convoys first (a plan fast), then the bounds, then the exact model with identical drives
+        batched into few units, then finer, down to one drive each.
 
-        Each stage is a valid plan for the drives one by one (a unit's drives share its work), found
-        fast; finer stages can only do better and start from the best completion so far. The last
-        stage that finishes decides optimality; earlier stages are proven only against their units.
+        Each stage is a valid plan for the drives one by one (a unit's drives share its work); finer
+        stages can only do better and start from the best completion so far. The last stage that
+        finishes decides optimality; earlier stages are proven only against their units or routes.
         """
         best: tuple[Outcome, Search] | None = None
         coarse = self.coarse_resolution()
