@@ -15,6 +15,7 @@ what a continuous-time plan could reach.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -111,12 +112,36 @@ class Search:
         self.best: Fraction | None = None
         self.bound: Fraction | None = None
         self.last_size: tuple[int, int, int] = (0, 0, 0)
+        self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # routes of a known plan
 
     def say(self, message: str) -> None:
         if self.progress is not None:
             self.progress(Progress(self.phase, message, _hours(self.best), _hours(self.bound), self.clock.elapsed()))
 
-    def _run(self, model: LinearModel, share: float, relax: bool = False) -> Solution:
+    def start_for(self, form: Formulation) -> dict[int, float] | None:
+        """A MIP start from `hint` (a known plan's routes): its route decisions, where this model
+        has the same drives; HiGHS completes the rest and searches around it."""
+        if self.hint is None or not form.x:
+            return None
+        trips: dict[str, set[tuple[str, Fraction]]] = defaultdict(set)
+        for unit, route, leaves in self.hint:
+            trips[unit].add((route, leaves))
+        if not set(trips) <= set(form.by_name):
+            return None  # batched units: the plan's drives are not this model's
+        # the model orders identical drives by trips (its symmetry rows): busiest first
+        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        for d in form.drives:
+            groups[d.type, d.start, d.count].append(d.name)
+        given: dict[str, set[tuple[str, Fraction]]] = {}
+        for names in groups.values():
+            ranked = sorted((trips.get(n, set()) for n in names), key=len, reverse=True)
+            given.update(zip(names, ranked, strict=True))
+        deps = form.route_deps
+        return {col: float((deps[j].route, deps[j].time) in given[unit]) for (unit, j), col in form.x.items()}
+
+    def _run(
+        self, model: LinearModel, share: float, relax: bool = False, start: dict[int, float] | None = None
+    ) -> Solution:
         self.last_size = model.size
         limit = self.clock.slice(share)
         if limit is not None and limit < model.size[0] / COLUMNS_PER_SECOND:
@@ -124,7 +149,7 @@ class Search:
             # outlast a short limit many times over (18 s on a 0.3 s limit, large benchmark)
             return Solution(Status.UNKNOWN, np.zeros(0), None, None, 0.0)
         self.solves += 1
-        return solve_model(model, self.backend, limit, relax=relax)
+        return solve_model(model, self.backend, limit, relax=relax, start=start)
 
     def truncated(self, j: int) -> Grid:
         return Grid(self.grid.points[: j + 1], self.grid.exact)
@@ -136,7 +161,7 @@ class Search:
         """Can everything be delivered by grid point j? (feasible plan, proven no, or unknown)."""
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, require_all=False))
         form.maximise_delivered()
-        sol = self._run(form.model, share, relax)
+        sol = self._run(form.model, share, relax, None if relax else self.start_for(form))
         total = form.total_tb
         if sol.found and delivered_tb(form, sol) >= total * (1 - TOLERANCE):
             return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))

@@ -124,6 +124,7 @@ class _Optimiser:
         self.relaxed: Fraction | None = None
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
+        self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # the convoys' routes: a MIP start
 
     def _first_horizon(self) -> tuple[Fraction, bool]:
         """The first horizon to try, and whether it may grow."""
@@ -222,6 +223,7 @@ class _Optimiser:
         if found is None:
             return None
         routes, done = found
+        self.hint = routes
         # the convoy LP relaxes only courier counts, which these routes leave feasible: the exact
         # completion for them is at most `done`, and rarely much earlier
         lower = done - (grid.points[-1] - grid.points[-2]) * 2
@@ -285,6 +287,8 @@ class _Optimiser:
         while True:
             grid = build_grid(plan, horizon, resolution or plan.resolution)
             search = Search(plan, grid, base, self.backend, clock, self.progress)
+            if base.routes is None:
+                search.hint = self.hint
             units = (
                 f", {len(plan.drive_names())} drives in {base.unit_limit} units per group" if base.unit_limit else ""
             )
