@@ -147,8 +147,10 @@ class _Optimiser:
         best: tuple[Outcome, Search] | None = None
         coarse = self.coarse_resolution()
         grid = build_grid(self.plan, self.start_horizon)
-        big = estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS
-        if self.plan.objective == "makespan" and self.plan.routes and self.plan.drives and self.base.use_drives:
+        columns = estimated_columns(self.plan, grid.intervals, None)
+        big = columns > MIP_COLUMNS
+        drives = self.plan.routes and self.plan.drives and self.base.use_drives
+        if self.plan.objective == "makespan" and drives and columns > CONVOY_ABOVE:
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE)
         if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts; no later
@@ -377,6 +379,9 @@ class _Optimiser:
 
 BASELINE_SHARE = 0.15
 """Share of the time limit kept for the network-only and shipping-only baselines."""
+CONVOY_ABOVE = 10_000
+"""Below about this many columns the exact model is solved outright, faster than convoys are
+searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
 CONVOY_SHARE = 0.2
 """Share of the time limit for the convoy heuristic's local search."""
 CONVOY_SHARE_BIG = 0.4
