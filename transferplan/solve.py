@@ -162,7 +162,8 @@ class _Optimiser:
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
             if best is not None and best[0].found is not None and self.inflow < best[0].found.makespan * 0.99:
-                pool_clock = self.share(POOL_SHARE)
+                # a big plan skips the exact stages: the bound may have what is left
+                pool_clock = self.share(POOL_SHARE) if not big else self.share(1.0, 0.8)
                 pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, pool_clock, bound_step)
                 if pooled is not None:
                     self.relaxed = pooled = max(pooled, self.inflow)
@@ -245,11 +246,11 @@ class _Optimiser:
                     best = (outcome, search)
         return best
 
-    def share(self, share: float) -> Clock:
-        """A clock for one phase: `share` of the time limit, and never more than half of what is left."""
+    def share(self, share: float, of_left: float = 0.5) -> Clock:
+        """A clock for one phase: `share` of the time limit, never more than `of_left` of what is left."""
         if self.clock.limit is None:
             return Clock(None)
-        return Clock(min(self.clock.limit * share, 0.5 * (self.clock.remaining() or 0.0)))
+        return Clock(min(self.clock.limit * share, of_left * (self.clock.remaining() or 0.0)))
 
     def _steps(self, resolution: Fraction) -> int:
         return build_grid(self.plan, self.start_horizon, resolution).intervals
@@ -384,7 +385,7 @@ CONVOY_ABOVE = 10_000
 searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
 CONVOY_SHARE = 0.2
 """Share of the time limit for the convoy heuristic's local search."""
-CONVOY_SHARE_BIG = 0.4
+CONVOY_SHARE_BIG = 0.55
 """The same when the model is too big for the exact search to help (MIP_COLUMNS)."""
 CONVOY_INTERVALS = 160
 """Grids with more intervals than this are coarsened for the convoy search, to about"""
