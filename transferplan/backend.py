@@ -26,25 +26,23 @@ from .errors import SolverError
 INF = math.inf
 
 BACKENDS = {"auto": "", "highs": "highs", "scip": "scip", "glop": "glop", "pdlp": "pdlp"}
-"""Our backend names -> OR-Tools model_builder solver names (all bundled in the ortools wheel).
+"""Our backend names -> solver names: HiGHS runs through highspy (`_solve_highs`), the others
+through OR-Tools' model_builder (all bundled in the ortools wheel).
 
 `auto` (the default) is HiGHS, by measurement: SCIP solved some medium-benchmark checks faster
 (6.8 s where HiGHS had no answer in 30 s), but only with its presolve, which returned "optimal"
 solutions that break the model's equality rows; without presolve it is no faster than HiGHS."""
 
-# Solver options: exact optima (no default 0.01 % gap), one thread per solve (sweeps run scenarios
-# in parallel), and no banner on stdout, which must stay clean for `--format json`.
+# Solver options for model_builder backends: exact optima (no default 0.01 % gap), one thread per
+# solve (sweeps run scenarios in parallel).
 _SPECIFIC = {
-    "highs": (
-        "output_flag=false\nmip_rel_gap=1e-9\nmip_abs_gap=1e-9\nthreads=1\nmip_feasibility_tolerance=1e-7\n"
-        "mip_heuristic_effort=0.5"  # measured: medium benchmark check 32 s -> 22 s
-    ),
     # SCIP's presolve returned "optimal" solutions breaking equality rows on a 98-column drive-flow
     # model (OR-Tools 9.15, SCIP 10); without presolve it is right.
     "scip": "limits/gap = 0\nparallel/maxnthreads = 1\npresolving/maxrounds = 0",
 }
 
 
+# The same for HiGHS, and no banner on stdout, which must stay clean for `--format json`.
 _HIGHS_OPTIONS: dict[str, bool | int | float | str] = {
     "output_flag": False,
     "mip_rel_gap": 1e-9,
@@ -53,7 +51,6 @@ _HIGHS_OPTIONS: dict[str, bool | int | float | str] = {
     "mip_feasibility_tolerance": 1e-7,
     "mip_heuristic_effort": 0.5,  # measured: medium benchmark check 32 s -> 22 s
 }
-"""The same choices for HiGHS run through highspy (the default backend)."""
 
 
 IPM_ABOVE = 20_000
@@ -119,6 +116,13 @@ class LinearModel:
             self.obj[col] += coef
         self.maximize = maximize
 
+    def matrix(self) -> sp.csr_matrix:
+        """The constraint matrix (rows x columns)."""
+        return sp.csr_matrix(
+            (np.asarray(self.vals, dtype=float), (np.asarray(self.rows), np.asarray(self.cols))),
+            shape=(len(self.row_lb), len(self.lb)),
+        )
+
     @property
     def size(self) -> tuple[int, int, int]:
         """(variables, integer variables, constraints)."""
@@ -158,7 +162,8 @@ def solve_model(
         raise SolverError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
     if name == "highs":
         return _solve_highs(model, time_limit, relax, start)
-    built = _load(model, relax)
+    matrix = model.matrix()
+    built = _load(model, matrix, relax)
     solver = mb.Solver(name)
     if not solver.solver_is_supported():
         raise SolverError(f"the backend '{backend}' is not in this OR-Tools build")
@@ -171,7 +176,7 @@ def solve_model(
     if raw == mb.SolveStatus.UNBOUNDED:
         raise SolverError("the model is unbounded: this is a bug in the formulation")
     values = np.asarray(solver.values(built.get_variables())) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
-    if values is not None and not _satisfies(model, values, relax):
+    if values is not None and not _satisfies(model, matrix, values, relax):
         status, values = Status.UNKNOWN, None  # a backend's answer that breaks the model is no answer
     bound = _bound(solver, status, relax or not any(model.integer))
     return Solution(
@@ -195,9 +200,8 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
     if time_limit is not None:
         h.setOptionValue("time_limit", float(max(0.05, time_limit)))
     n, m = len(model.lb), len(model.row_lb)
-    matrix = sp.csc_matrix(
-        (np.asarray(model.vals, dtype=float), (np.asarray(model.rows), np.asarray(model.cols))), shape=(m, n)
-    )
+    matrix = model.matrix()
+    columns = matrix.tocsc()
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
     lp.col_cost_ = np.asarray(model.obj, dtype=float)
@@ -207,9 +211,9 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
     lp.row_upper_ = np.asarray(model.row_ub, dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.start_ = columns.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = columns.indices.astype(np.int32)
+    lp.a_matrix_.value_ = columns.data
     lp.sense_ = highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize
     integer = not relax and any(model.integer)
     if integer:
@@ -221,9 +225,11 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
         # crossover to a vertex ignores the time limit (24 s past a 2 s limit on the large
         # benchmark) and adds nothing to an objective value or a bound
         h.setOptionValue("run_crossover", "off")
-    if start and integer:
+    start = start if integer else None
+    if start:
         index = np.fromiter(start, dtype=np.int32, count=len(start))
-        h.setSolution(len(start), index, np.fromiter(start.values(), dtype=float, count=len(start)))
+        given = np.fromiter(start.values(), dtype=float, count=len(start))
+        h.setSolution(len(start), index, given)
     with _stdout_to_stderr() as printed:
         h.run()
     raw = h.getModelStatus()
@@ -235,7 +241,7 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
     if integer and (mangled or raw == statuses.kUnboundedOrInfeasible):
         h.setOptionValue("presolve", "off")
         if start:
-            h.setSolution(len(start), index, np.fromiter(start.values(), dtype=float, count=len(start)))
+            h.setSolution(len(start), index, given)
         with _stdout_to_stderr():
             h.run()
         raw = h.getModelStatus()
@@ -245,12 +251,12 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
         status = Status.OPTIMAL
     elif raw == statuses.kInfeasible:
         status = Status.INFEASIBLE
-    elif raw in (statuses.kUnbounded,):
+    elif raw == statuses.kUnbounded:
         raise SolverError("the model is unbounded: this is a bug in the formulation")
     else:
         status = Status.FEASIBLE if has_solution else Status.UNKNOWN
     values = np.asarray(h.getSolution().col_value) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
-    if values is not None and not _satisfies(model, values, relax):
+    if values is not None and not _satisfies(model, matrix, values, relax):
         status, values = Status.UNKNOWN, None
     objective = float(info.objective_function_value) if values is not None else None
     if status is Status.OPTIMAL:
@@ -294,9 +300,10 @@ def _stdout_to_stderr() -> Iterator[_Printed]:
             printed.text = sink.read().decode(errors="replace")
 
 
-def _satisfies(model: LinearModel, values: np.ndarray, relax: bool, tolerance: float = 1e-5) -> bool:
+def _satisfies(
+    model: LinearModel, matrix: sp.csr_matrix, values: np.ndarray, relax: bool, tolerance: float = 1e-5
+) -> bool:
     """Does a solution keep every row and bound (and integrality) of the model, within tolerance?"""
-    matrix = sp.csr_matrix((model.vals, (model.rows, model.cols)), shape=(len(model.row_lb), len(model.lb)))
     activity = matrix @ values
     scale = 1.0 + np.abs(activity)
     if np.any(activity < np.asarray(model.row_lb) - tolerance * scale):
@@ -320,11 +327,7 @@ def _bound(solver: mb.Solver, status: Status, is_lp: bool) -> float | None:
     return bound if math.isfinite(bound) else None
 
 
-def _load(model: LinearModel, relax: bool) -> mb.Model:
-    n, m = len(model.lb), len(model.row_lb)
-    matrix = sp.csr_matrix(
-        (np.asarray(model.vals, dtype=float), (np.asarray(model.rows), np.asarray(model.cols))), shape=(m, n)
-    )
+def _load(model: LinearModel, matrix: sp.csr_matrix, relax: bool) -> mb.Model:
     built = mb.Model()
     helper: Any = built.helper  # the wheel's stubs mistype numpy arrays
     helper.fill_model_from_sparse_data(
