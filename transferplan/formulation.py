@@ -62,6 +62,11 @@ class DriveInfo:
     def count(self) -> int:
         return len(self.members)
 
+    @property
+    def kind(self) -> tuple[str, str, int]:
+        """Units of the same kind are interchangeable: same type, same start, same size."""
+        return self.type, self.start, self.count
+
 
 @dataclass(frozen=True)
 class Commodity:
@@ -588,13 +593,17 @@ class Formulation:
                         ub=0.0,
                     )
 
+    def interchangeable(self) -> list[list[str]]:
+        """Units by kind, in model order; the symmetry rows give the earlier ones more trips."""
+        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        for d in self.drives:
+            groups[d.kind].append(d.name)
+        return list(groups.values())
+
     def _symmetry(self) -> None:
         if self.mode.routes is not None:
             return  # fixed routes leave nothing to break, and a truncated grid drops trips unevenly
-        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-        for d in self.drives:
-            groups[d.type, d.start, d.count].append(d.name)  # only identical units are interchangeable
-        for names in groups.values():
+        for names in self.interchangeable():
             for a, b in zip(names, names[1:], strict=False):
                 trips_a = [(col, 1.0) for col in self.trips_of[a]]
                 trips_b = [(col, -1.0) for col in self.trips_of[b]]

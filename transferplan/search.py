@@ -129,11 +129,8 @@ class Search:
         if not set(trips) <= set(form.by_name):
             return None  # batched units: the plan's drives are not this model's
         # the model orders identical drives by trips (its symmetry rows): busiest first
-        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-        for d in form.drives:
-            groups[d.type, d.start, d.count].append(d.name)
         given: dict[str, set[tuple[str, Fraction]]] = {}
-        for names in groups.values():
+        for names in form.interchangeable():
             ranked = sorted((trips.get(n, set()) for n in names), key=len, reverse=True)
             given.update(zip(names, ranked, strict=True))
         deps = form.route_deps
