@@ -21,12 +21,10 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from .backend import Solution, solve_model
-from .formulation import HOUR, Formulation, Mode
+from .formulation import HOUR, TB, Formulation, Mode
 from .schema import Plan
-from .search import TOLERANCE, Clock
+from .search import TOLERANCE, Clock, done_point
 from .timegrid import Grid
 
 MAX_LEGS = 4
@@ -65,7 +63,7 @@ def cycles(plan: Plan, home: str) -> list[tuple[str, ...]]:
 
 
 class Itineraries:
-    """Turns convoys into each unit's departures (indices of `form.route_deps`), couriers included."""
+    """Turns convoys into each unit's departures (unit, route, time), couriers permitting."""
 
     def __init__(self, form: Formulation):
         self.form, self.plan = form, form.plan
@@ -93,7 +91,7 @@ class Itineraries:
         io = self.plan.sites[site].io_rate
         total = math.ceil(count / bays) * hours
         if io is not None:
-            total = max(total, sum(d.capacity * d.count for d in drives) / (float(io) * HOUR / 1e12))
+            total = max(total, sum(d.capacity * d.count for d in drives) / (float(io) * HOUR / TB))
         return Fraction(total * HOUR).limit_denominator(1000), not loaded
 
     def build(self, convoys: list[Convoy]) -> frozenset[tuple[str, str, Fraction]]:
@@ -103,7 +101,7 @@ class Itineraries:
             pool: [[site, 0] for site, n in p.fleet.items() for _ in range(n)]  # where, from which point
             for pool, p in plan.couriers.items()
         }
-        chosen: dict[tuple[str, int], float] = {}
+        chosen: set[tuple[str, int]] = set()
         # (when to look again, order, convoy, leg, departures to skip, grid point it is at, loaded, ready)
         heap: list[tuple[Fraction, int, int, int, int, int, bool, Fraction]] = []
         order = itertools.count()
@@ -135,8 +133,7 @@ class Itineraries:
                 if dep.depart_point >= point and len(free) >= need:
                     for tok in free[:need]:
                         tok[0], tok[1] = route.to, dep.arrive_point
-                    for u in convoy.units:
-                        chosen[u, j] = 1.0
+                    chosen.update((u, j) for u in convoy.units)
                     wait, after = self.dwell(route.to, convoy.units, loaded)
                     returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
                     if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
@@ -197,12 +194,7 @@ class ConvoySearch:
         self.evaluations += 1
         if not sol.found:
             return Scored(convoys, -1.0, -1.0, sol, form, routes)
-        by = sum(
-            float(sol.values[col])
-            for k, c in form.flows.items()
-            for i in range(min(target, form.n))
-            for col in form._inflows(k, c.to, i)
-        )
+        by = sum(float(sol.values[col]) for k in form.flows for col, _ in form.delivered(k, min(target, form.n)))
         return Scored(convoys, by, float(sol.objective or 0.0), sol, form, routes)
 
     def start(self) -> list[Convoy]:
@@ -212,10 +204,10 @@ class ConvoySearch:
         horizon = float(self.grid.horizon) / HOUR
         held: dict[str, float] = defaultdict(float)
         for ds in plan.datasets.values():
-            held[ds.at] += ds.size / 1e12
+            held[ds.at] += ds.size / TB
         sends: dict[str, float] = defaultdict(float)
         for link in plan.links.values():
-            sends[link.from_] += float(link.rate) * HOUR / 1e12 * horizon / 2  # TB in half the horizon
+            sends[link.from_] += float(link.rate) * HOUR / TB * horizon / 2  # TB in half the horizon
         convoys = []
         groups: dict[str, list[str]] = defaultdict(list)
         for d in form.drives:
@@ -247,7 +239,7 @@ class ConvoySearch:
         for ci, convoy in enumerate(convoys):
             kinds = set()
             for unit in convoy.units:
-                kind = self._kind(unit)
+                kind = self.form.by_name[unit].kind
                 if kind in kinds:
                     continue  # moving an identical drive of the same convoy gives the same plan
                 kinds.add(kind)
@@ -270,13 +262,10 @@ class ConvoySearch:
         self.random.shuffle(options)
         return options
 
-    def _kind(self, unit: str) -> tuple[str, str, int]:
-        d = self.form.by_name[unit]
-        return d.type, d.start, d.count
-
     def signature(self, convoys: list[Convoy]) -> tuple[Any, ...]:
         """The same for convoys that differ only in which identical drives they hold."""
-        return tuple(sorted((c.cycle, c.offset, tuple(sorted(self._kind(u) for u in c.units))) for c in convoys))
+        kinds = self.form.by_name
+        return tuple(sorted((c.cycle, c.offset, tuple(sorted(kinds[u].kind for u in c.units))) for c in convoys))
 
 
 def _apportion(weights: list[float], count: int) -> list[int]:
@@ -318,7 +307,7 @@ def best_itinerary(
     while not clock.out():
         if current.delivered >= total:
             incumbent, stale = current, 0
-            point = _done_point(current)
+            point = done_point(current.form, current.solution)
             if say is not None:
                 say(f"convoys deliver everything by {float(grid.points[point]) / HOUR:.1f} h")
             if point <= 1:
@@ -348,24 +337,8 @@ def best_itinerary(
         current = search.score(kicked, target)
     if incumbent is None:
         return None
-    return incumbent.routes, grid.points[_done_point(incumbent)]
-
-
-def _done_point(scored: Scored) -> int:
-    form = scored.form
-    cumulative = delivered_by(form, scored.solution.values)
-    total = form.total_tb * (1 - TOLERANCE)
-    return next((i for i, tb in enumerate(cumulative) if tb >= total), form.n)
+    return incumbent.routes, grid.points[done_point(incumbent.form, incumbent.solution)]
 
 
 def _without(convoy: Convoy, unit: str) -> Convoy:
     return replace(convoy, units=tuple(u for u in convoy.units if u != unit))
-
-
-def delivered_by(form: Formulation, values: np.ndarray) -> list[float]:
-    """Cumulative TB delivered at each grid point."""
-    out, running = [0.0], 0.0
-    for i in range(form.n):
-        running += sum(float(values[col]) for k, c in form.flows.items() for col in form._inflows(k, c.to, i))
-        out.append(running)
-    return out
