@@ -145,8 +145,8 @@ class _Optimiser:
         finishes decides optimality; earlier stages are proven only against their units or routes.
         """
         best: tuple[Outcome, Search] | None = None
-        coarse = self.coarse_resolution()
         grid = build_grid(self.plan, self.start_horizon)
+        coarse = self.coarse_resolution(grid)
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
@@ -266,14 +266,11 @@ class _Optimiser:
         steps = max(1, BOUND_COLUMNS // max(1, estimated_columns(self.plan, 1, 1)))
         return Fraction(max(1, -(-int(top / HOUR) // steps)) * 3600)
 
-    def coarse_resolution(self) -> Fraction | None:
-        """A step for a quick first plan when the planner's own grid would be large, else None."""
-        if self.plan.resolution is not None:
+    def coarse_resolution(self, grid: Grid) -> Fraction | None:
+        """A step for a quick first plan when the planner's own `grid` is large, else None."""
+        if self.plan.resolution is not None or grid.intervals <= COARSE_ABOVE:
             return None
-        horizon = self.start_horizon
-        if build_grid(self.plan, horizon).intervals <= COARSE_ABOVE:
-            return None
-        hours = max(12, -(-int(horizon / HOUR) // COARSE_STEPS))
+        hours = max(12, -(-int(self.start_horizon / HOUR) // COARSE_STEPS))
         return Fraction(hours * 3600)
 
     def run(
