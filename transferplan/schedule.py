@@ -186,8 +186,7 @@ def _top_up(
         reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == ds.to]
         for op in reads:
             # only a drive's last op on k: what it still holds then was on it during that read
-            later = [o for o in ops if o.where == op.where and o.dataset == k and o.interval > op.interval]
-            extra = 0 if later else min(missing, content.get((op.where, k), 0))
+            extra = min(missing, content.get((op.where, k), 0)) if _last_on_drive(op, ops) else 0
             if extra > 0:
                 op.bytes += extra
                 content[op.where, k] -= extra
@@ -199,6 +198,11 @@ def _top_up(
             if _send_on(form, ops, k, site, take):
                 store[k, site] -= take
                 missing -= take
+
+
+def _last_on_drive(op: Op, ops: list[Op]) -> bool:
+    """No later op of the same drive on the same dataset."""
+    return not any(o.where == op.where and o.dataset == op.dataset and o.interval > op.interval for o in ops)
 
 
 def _send_on(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> bool:
@@ -233,7 +237,7 @@ def _send_on(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -
         and w.dataset == k
         and w.site == site
         and arrived < w.interval < r.interval
-        and not any(o.where == r.where and o.dataset == k and o.interval > r.interval for o in ops)
+        and _last_on_drive(r, ops)
     ]
     if direct:
         max(direct, key=lambda o: o.interval).bytes += amount
