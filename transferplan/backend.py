@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -230,6 +231,7 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
         index = np.fromiter(start, dtype=np.int32, count=len(start))
         given = np.fromiter(start.values(), dtype=float, count=len(start))
         h.setSolution(len(start), index, given)
+    began = time.monotonic()
     with _stdout_to_stderr() as printed:
         h.run()
     raw = h.getModelStatus()
@@ -238,8 +240,12 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
     # then drops the solution and can end "infeasible" or "optimal" wrongly (a two-drive plan
     # with a known 25.8 h solution was called infeasible). Without presolve it is right.
     mangled = integer and "transformNewIntegerFeasibleSolution" in printed.text
-    if integer and (mangled or raw == statuses.kUnboundedOrInfeasible):
+    spent = time.monotonic() - began
+    left = None if time_limit is None else time_limit - spent
+    if integer and (mangled or raw == statuses.kUnboundedOrInfeasible) and (left is None or left > 0.05):
         h.setOptionValue("presolve", "off")
+        if left is not None:  # the whole solve keeps to the limit (the retry had it afresh: 2x)
+            h.setOptionValue("time_limit", float(left))
         if start:
             h.setSolution(len(start), index, given)
         with _stdout_to_stderr():
@@ -270,7 +276,7 @@ def _solve_highs(model: LinearModel, time_limit: float | None, relax: bool, star
         values=values if values is not None else np.zeros(0),
         objective=objective,
         bound=bound,
-        seconds=float(h.getRunTime()),
+        seconds=time.monotonic() - began,
     )
 
 
