@@ -556,18 +556,23 @@ class Formulation:
 
     def _located_content(self) -> None:
         """Where a drive's bytes are: at a site (at most capacity x presence there) or on a departure
-        (at most capacity x the drive on it).
+        (at most capacity x the drive on it, and no more than it can read between its arrival and
+        the end: pooled drives would otherwise read one late drive in several bays at once).
 
         Implied by integral routes, so only the relaxation needs it, where it matters: without it a
         drive half at a source and half at the destination is a pipe with no transit time, written
         at one end and read at the other (the medium benchmark's LP bound was 180 h without it).
         """
         m = self.model
+        end = _hours(self.grid.horizon)
         for d in self.drives:
             cap = d.capacity * d.count
             carried = {j: m.var(0, INF) for (name, j) in self.x if name == d.name}
             for j, col in carried.items():
-                m.row([(col, 1.0), (self.x[d.name, j], -cap)], ub=0.0)
+                # every carried byte is read from this drive after it arrives, by the end
+                left = end - _hours(self.grid.points[min(self.route_deps[j].arrive_point, self.n)])
+                per_drive = min(d.capacity, d.read * max(0.0, left))
+                m.row([(col, 1.0), (self.x[d.name, j], -per_drive * d.count)], ub=0.0)
             held: dict[tuple[str, int], int] = {}
             for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):

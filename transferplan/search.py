@@ -343,6 +343,27 @@ def pooled_bound(
     return None if proven is None else grid.points[proven]
 
 
+def pool_solution(
+    plan: Plan,
+    by: Fraction,
+    top: Fraction,
+    base: Mode,
+    backend: str,
+    clock: Clock,
+    resolution: Fraction | None = None,
+) -> Found | None:
+    """A solution of the drive-pool MIP delivering everything by the first grid point at or after
+    `by` and before `top` (the plan's grid up to `top`, or steps of `resolution`), or None. Its
+    drive counts are the raw material of unpool.py."""
+    grid = build_grid(plan, top, resolution or plan.resolution)
+    search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, phase="pool")
+    point = grid.ceil(by)
+    if point < 1 or grid.points[point] >= top:
+        return None
+    _, found = search.check(point, share=1.0)
+    return found
+
+
 def minimise_cost(search: Search, lower: Fraction) -> Outcome:
     """The cheapest plan delivering by the end of the grid (earliest among them: `earliest_at_cost`)."""
     form = Formulation(search.plan, search.grid, search.base)

@@ -29,11 +29,13 @@ from .search import (
     minimise_cost,
     minimise_makespan,
     model_is_exact,
+    pool_solution,
     pooled_bound,
     relaxed_bound,
     relaxed_cost_bound,
 )
 from .timegrid import Grid, build_grid
+from .unpool import unpool
 
 __all__ = ["solve", "Progress"]
 
@@ -81,14 +83,13 @@ def solve(
             cost_bound = relaxed_cost_bound(plan, search.grid, backend, clock)
             outcome.lower_bound = None if cost_bound is None else Fraction(cost_bound).limit_denominator(10**6)
     lower = optimise.lower_bound(outcome, found)
-    result = _verified(plan, _assemble(plan, build_schedule(found), outcome, found, lower, clock, search.solves), clock)
+    result = verified_result(plan, outcome, found, lower, clock, search.solves)
     if not result.verified:
         # never hand out a plan the replay rejects when another stage found one it accepts
         for other, other_search in sorted(optimise.candidates, key=lambda c: _rank(plan, c[0])):
             if other.found is None or other.found is found:
                 continue
-            retry = _assemble(plan, build_schedule(other.found), other, other.found, lower, clock, other_search.solves)
-            retry = _verified(plan, retry, clock)
+            retry = verified_result(plan, other, other.found, lower, clock, other_search.solves)
             if retry.verified:
                 result = retry.model_copy(update={"status": "feasible"})
                 break
@@ -100,6 +101,13 @@ def solve(
 def build_schedule(found: Found) -> Schedule:
     """The operational schedule of a found plan."""
     return schedule_of(found.formulation, found.solution.values, found.makespan)
+
+
+def verified_result(
+    plan: Plan, outcome: Outcome, found: Found, lower: Fraction | None, clock: Clock, solves: int
+) -> Result:
+    """The Result of a found plan, replayed by the verifier (`verified`, `violations`)."""
+    return _verified(plan, _assemble(plan, build_schedule(found), outcome, found, lower, clock, solves), clock)
 
 
 def _rank(plan: Plan, outcome: Outcome) -> tuple[float, float]:
@@ -168,6 +176,8 @@ class _Optimiser:
                 if pooled is not None:
                     self.relaxed = pooled = max(pooled, self.inflow)
                     self.inflow = pooled
+            if best is not None and best[0].found is not None and drives and columns > CONVOY_ABOVE:
+                best = self.unpooled(best, grid, bound_step)
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -230,20 +240,48 @@ class _Optimiser:
         # the convoy LP relaxes only courier counts, which these routes leave feasible: the exact
         # completion for them is at most `done`, and rarely much earlier
         lower = done - (grid.points[-1] - grid.points[-2]) * 2
+        return self.timed(routes, done, max(lower, self.inflow), resolution)
+
+    def timed(
+        self, routes: frozenset[tuple[str, str, Fraction]], upper: Fraction, lower: Fraction, coarse: Fraction | None
+    ) -> tuple[Outcome, Search] | None:
+        """The earliest completion of the drives' itinerary `routes`, exactly (the data's routing is
+        an LP once the routes are fixed): on the `coarse` grid first when given, then on the fine
+        one when time allows. Never proven: it is optimal for these routes only."""
         best = None
-        for stage in (resolution, None) if resolution is not None else (None,):
+        for stage in (coarse, None) if coarse is not None else (None,):
             left = self.clock.remaining()
             if best is not None and left is not None and self.clock.limit and left < 0.4 * self.clock.limit:
                 break  # timing on the fine grid is a refinement; bounds and the exact search come first
-            upper = done if best is None or best[0].found is None else best[0].found.makespan
-            clock = self.share(0.15)
+            top = upper if best is None or best[0].found is None else best[0].found.makespan
             mode = replace(self.base, routes=routes)
-            outcome, search = self.run(mode, clock=clock, upper=upper, resolution=stage, lower=max(lower, self.inflow))
-            outcome.proven = False  # optimal for these routes only
+            outcome, search = self.run(mode, clock=self.share(0.15), upper=top, resolution=stage, lower=lower)
+            outcome.proven = False
             if outcome.found is not None:
                 self.candidates.append((outcome, search))
                 if best is None or _better(self.plan, outcome, best[0]):
                     best = (outcome, search)
+        return best
+
+    def unpooled(self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None) -> tuple[Outcome, Search]:
+        """Better plans from the drive pool (see unpool.py): a pool solution delivering everything
+        somewhat before the best plan so far, split into per-drive routes and timed exactly;
+        repeated lower while it helps and time allows."""
+        clock = self.share(UNPOOL_SHARE)
+        while not clock.out() and best[0].found is not None:
+            target = best[0].found.makespan * (1 - UNPOOL_STEP)
+            if target <= self.inflow:
+                break
+            top = best[0].found.makespan
+            pooled = pool_solution(self.plan, target, top, self.base, self.backend, clock, resolution)
+            if pooled is None:
+                break
+            routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
+            timed = self.timed(routes, best[0].found.makespan, self.inflow, None)
+            if timed is None or not _better(self.plan, timed[0], best[0]):
+                break
+            best, self.hint = timed, routes
+            timed[1].say(f"the drive pool's routes deliver everything by {float(timed[0].found.makespan) / HOUR:.1f} h")  # type: ignore[union-attr]
         return best
 
     def share(self, share: float, of_left: float = 0.5) -> Clock:
@@ -392,6 +430,11 @@ BOUND_SHARE = 0.1
 """Share of the time limit for the relaxed LP bound."""
 POOL_SHARE = 0.3
 """Share of the time limit for raising the bound with the drive-pool MIP (search.pooled_bound)."""
+UNPOOL_SHARE = 0.25
+"""Share of the time limit for per-drive plans from drive-pool solutions (unpool.py)."""
+UNPOOL_STEP = Fraction(3, 100)
+"""How far below the best plan each drive-pool solution is asked to deliver (medium benchmark: a
+pool solution 3 % below the convoys' 326.1 h split into a 320.1 h plan)."""
 BOUND_COLUMNS = 30_000
 """The bound's LP is solved on the plan's own grid when about this small (pooled drives), else on
 the coarse grid (medium benchmark: 0.1 s per LP on its event grid; large: 9 s at 293 intervals)."""
