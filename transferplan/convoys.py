@@ -291,12 +291,15 @@ def best_itinerary(
     clock: Clock,
     say: Callable[[str], None] | None = None,
     use_links: bool = True,
+    patience: Clock | None = None,
 ) -> tuple[frozenset[tuple[str, str, Fraction]], Fraction] | None:
     """Route decisions (unit, route, departure time) of the convoys that deliver everything
     earliest, and that completion on the grid; None if no convoys deliver everything by its end.
 
     Iterated local search within `clock`: first-improvement moves scored by "TB delivered by one
-    point before the best completion so far", and random kicks out of local optima.
+    point before the best completion so far", and random kicks out of local optima. Until a first
+    plan is found the search may go on within `patience` (a longer clock): without one, every
+    later stage starts from nothing.
     """
     search = ConvoySearch(plan, grid, backend, use_links=use_links)
     total = search.form.total_tb * (1 - TOLERANCE)
@@ -304,7 +307,11 @@ def best_itinerary(
     current = search.score(search.start(), target)
     incumbent: Scored | None = None
     stale = 0
-    while not clock.out():
+
+    def out() -> bool:
+        return clock.out() and (incumbent is not None or patience is None or patience.out())
+
+    while not out():
         if current.delivered >= total:
             incumbent, stale = current, 0
             point = done_point(current.form, current.solution)
@@ -317,7 +324,7 @@ def best_itinerary(
             continue
         better = None
         for convoys in search.neighbours(current.convoys):
-            if clock.out():
+            if out():
                 break
             scored = search.score(convoys, target)
             if scored.score > current.score + 1e-6:

@@ -310,9 +310,11 @@ class Formulation:
             route = self.plan.routes[dep.route]
             self.leaving[route.from_, dep.depart_point].append(j)
             self.coming[route.to, dep.arrive_point].append(j)
-        self.trips_of: dict[str, list[int]] = defaultdict(list)
-        for (d, _j), col in self.x.items():
+        self.trips_of: dict[str, list[int]] = defaultdict(list)  # drive -> its x columns
+        self.departures_of: dict[str, list[int]] = defaultdict(list)  # drive -> its departures
+        for (d, j), col in self.x.items():
             self.trips_of[d].append(col)
+            self.departures_of[d].append(j)
 
     def _drive(self, name: str) -> DriveInfo:
         return self.by_name[name]
@@ -337,7 +339,7 @@ class Formulation:
     def _drive_routes(self) -> None:
         m = self.model
         for d in self.drives:
-            mine = {j: col for (dd, j), col in self.x.items() if dd == d.name}
+            mine = {j: self.x[d.name, j] for j in self.departures_of[d.name]}
             for s in sorted(self.drive_sites[d.name]):
                 for g in range(self.n):
                     terms = [(self.y[d.name, s, g], 1.0)]
@@ -567,7 +569,7 @@ class Formulation:
         end = _hours(self.grid.horizon)
         for d in self.drives:
             cap = d.capacity * d.count
-            carried = {j: m.var(0, INF) for (name, j) in self.x if name == d.name}
+            carried = {j: m.var(0, INF) for j in self.departures_of[d.name]}
             for j, col in carried.items():
                 # every carried byte is read from this drive after it arrives, by the end
                 left = end - _hours(self.grid.points[min(self.route_deps[j].arrive_point, self.n)])

@@ -232,7 +232,11 @@ class _Optimiser:
             resolution = Fraction(-(-int(self.start_horizon / HOUR) // CONVOY_STEPS) * 3600)
             grid = build_grid(self.plan, self.start_horizon, resolution)
         reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "convoys")
-        found = best_itinerary(self.plan, grid, self.backend, Clock(budget), reporter.say, self.base.use_links)
+        # without a first plan nothing later has a start: the search may then take most of the time
+        patience = self.share(1.0, of_left=0.8)
+        found = best_itinerary(
+            self.plan, grid, self.backend, Clock(budget), reporter.say, self.base.use_links, patience=patience
+        )
         if found is None:
             return None
         routes, done = found
@@ -255,7 +259,10 @@ class _Optimiser:
                 break  # timing on the fine grid is a refinement; bounds and the exact search come first
             top = upper if best is None or best[0].found is None else best[0].found.makespan
             mode = replace(self.base, routes=routes)
-            outcome, search = self.run(mode, clock=self.share(0.15), upper=top, resolution=stage, lower=lower)
+            # the first plan of the solve is worth most of the time: every later stage starts from it
+            first = best is None and not self.candidates
+            clock = self.share(1.0, of_left=0.8) if first else self.share(0.15)
+            outcome, search = self.run(mode, clock=clock, upper=top, resolution=stage, lower=lower)
             outcome.proven = False
             if outcome.found is not None:
                 self.candidates.append((outcome, search))
