@@ -151,8 +151,28 @@ def _repair(form: Formulation, ops: list[Op]) -> list[Op]:
                 kept.append(op)
         for k, site, amount in arriving:
             store[k, site] += amount
+    _unwrite_leftovers(kept, store, content)
     _top_up(form, kept, store, content)
-    return kept
+    return [op for op in kept if op.bytes > 0]
+
+
+def _unwrite_leftovers(ops: list[Op], store: dict[tuple[str, str], int], content: dict[tuple[str, str], int]) -> None:
+    """Bytes still on a drive at the end were written after its last read and never read (solver
+    noise: 90 kB on a drive back at its source, a hypothesis case): they never left that site, so
+    they go back to it, off the drive's last writes, for the top-up to deliver."""
+    for (drive, k), left in list(content.items()):
+        if left <= 0:
+            continue
+        mine = [o for o in ops if o.where == drive and o.dataset == k]
+        last_read = max((o.interval for o in mine if o.kind == "read"), default=-1)
+        for op in sorted((o for o in mine if o.kind == "write" and o.interval >= last_read), key=lambda o: -o.interval):
+            take = min(left, op.bytes)
+            op.bytes -= take
+            store[k, op.site] += take
+            content[drive, k] -= take
+            left -= take
+            if left == 0:
+                break
 
 
 def _by_dataset(
