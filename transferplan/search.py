@@ -141,7 +141,12 @@ class Search:
         return {col: float((deps[j].route, deps[j].time) in given[unit]) for (unit, j), col in form.x.items()}
 
     def _run(
-        self, model: LinearModel, share: float, relax: bool = False, start: dict[int, float] | None = None
+        self,
+        model: LinearModel,
+        share: float,
+        relax: bool = False,
+        start: dict[int, float] | None = None,
+        stop_below: float | None = None,
     ) -> Solution:
         self.last_size = model.size
         limit = self.clock.slice(share)
@@ -152,7 +157,7 @@ class Search:
             # outlast a short limit many times over (18 s on a 0.3 s limit, large benchmark)
             return Solution(Status.UNKNOWN, np.zeros(0), None, None, 0.0)
         self.solves += 1
-        return solve_model(model, self.backend, limit, relax=relax, start=start)
+        return solve_model(model, self.backend, limit, relax=relax, start=start, stop_below=stop_below)
 
     def truncated(self, j: int) -> Grid:
         return Grid(self.grid.points[: j + 1], self.grid.exact)
@@ -164,8 +169,8 @@ class Search:
         """Can everything be delivered by grid point j? (feasible plan, proven no, or unknown)."""
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, require_all=False))
         form.maximise_delivered()
-        sol = self._run(form.model, share, relax, None if relax else self.start_for(form))
         total = form.total_tb
+        sol = self._run(form.model, share, relax, None if relax else self.start_for(form), total * (1 - TOLERANCE))
         if sol.found and delivered_tb(form, sol) >= total * (1 - TOLERANCE):
             return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))
         if sol.status is Status.INFEASIBLE or (sol.bound is not None and sol.bound < total * (1 - TOLERANCE)):
