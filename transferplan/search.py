@@ -169,11 +169,11 @@ class Search:
         """Can everything be delivered by grid point j? (feasible plan, proven no, or unknown)."""
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, require_all=False))
         form.maximise_delivered()
-        total = form.total_tb
-        sol = self._run(form.model, share, relax, None if relax else self.start_for(form), total * (1 - TOLERANCE))
-        if sol.found and delivered_tb(form, sol) >= total * (1 - TOLERANCE):
+        needed = form.total_tb * (1 - TOLERANCE)
+        sol = self._run(form.model, share, relax, None if relax else self.start_for(form), needed)
+        if sol.found and delivered_tb(form, sol) >= needed:
             return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))
-        if sol.status is Status.INFEASIBLE or (sol.bound is not None and sol.bound < total * (1 - TOLERANCE)):
+        if sol.status is Status.INFEASIBLE or (sol.bound is not None and sol.bound < needed):
             return Status.INFEASIBLE, None
         if sol.status is Status.OPTIMAL:
             return Status.INFEASIBLE, None
