@@ -18,7 +18,7 @@ from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinera
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.schema import Plan
 from transferplan.search import Clock, Search, minimise_makespan, pool_solution, pooled_bound, relaxed_bound
-from transferplan.solve import solve, verified_result
+from transferplan.solve import _Optimiser, solve, verified_result
 from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
@@ -123,6 +123,25 @@ def test_given_routes_are_kept_and_the_data_fills_them() -> None:
         for grid_dep in [outcome.found.formulation.route_deps[j]]
     }
     assert taken <= routes
+
+
+@pytest.mark.parametrize("top_hours", [46, 60])
+def test_fixed_routes_are_timed_below_a_coarse_completion(top_hours: int) -> None:
+    """The routes of the test above finish at 45.39 h. Timed again on the plan's grid after a
+    coarser grid finished them at `top_hours`, the search starts 8 % below that: from 46 h the
+    optimum lies above the start (42.3 h) and is found at once; from 60 h it lies below the start
+    (55.2 h), the search lands on its floor and goes on down to it. Both are replayed."""
+    plan = lane_plan(carry=1, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    a, b = (d.name for d in Formulation(plan, grid, Mode(require_all=False, routes=frozenset())).drives)
+    hour = Fraction(HOUR)
+    routes = frozenset({(a, "out", 0 * hour), (a, "back", 12 * hour), (b, "out", 22 * hour), (b, "back", 34 * hour)})
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    outcome, _search = optimiser.finer(Mode(routes=routes), Clock(60), top_hours * hour)
+    assert outcome.found is not None and not outcome.proven
+    assert float(outcome.found.makespan) / HOUR == pytest.approx(44 + 25 / 18, abs=1e-3)
+    result = verified_result(plan, outcome, outcome.found, None, Clock(None), outcome.solves)
+    assert result.verified, result.violations[:3]
 
 
 def test_convoy_search_finds_the_optimum_of_the_lane() -> None:
