@@ -190,6 +190,23 @@ def test_pooled_bound_on_the_medium_benchmark_is_above_the_lp_and_below_a_plan()
     assert result.lower_bound_hours is not None and result.lower_bound_hours <= result.makespan_hours
 
 
+def test_the_pool_bound_falls_between_grid_points_and_proves_with_a_plain_feasibility_model() -> None:
+    """The medium benchmark's event grid has no point between 284 h and 296 h. The drive pool
+    cannot deliver everything by 284 h (proven in about a second), so its shortest last
+    interval after 284 h, or HiGHS's bound on it, is a bound strictly between the two. A plain
+    feasibility model (everything delivered, no objective) proves the pool short by 296 h in
+    about 12 s, where "deliver as much as you can" was still unsettled at 20 s."""
+    plan = Plan.model_validate(generate("medium", 0))
+    hour = Fraction(HOUR)
+    grid = build_grid(plan, 330 * hour)
+    assert [float(p) / HOUR for p in grid.points if 280 * hour <= p <= 300 * hour] == [280, 282, 284, 296, 298]
+    pooled = pooled_bound(plan, 282 * hour, 296 * hour, Mode(), "highs", Clock(30))
+    assert pooled is not None and 284 * hour < pooled <= 296 * hour
+    search = Search(plan, grid, Mode(relaxed=True, unit_limit=1), "highs", Clock(60))
+    status, found = search.check(grid.ceil(296 * hour), share=1.0, prove=True)
+    assert status is Status.INFEASIBLE and found is None
+
+
 def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
