@@ -313,7 +313,7 @@ class _Optimiser:
         the last target when it did not (how well a pool solution splits varies: on the medium
         benchmark pool solutions by 340 h and 334 h split into nothing better than the convoys'
         344 h, those by 316 h and 310 h into plans by 322 h). Ends when the pool finds nothing."""
-        clock = self.share(UNPOOL_SHARE)
+        clock = self.share(UNPOOL_SHARE, of_left=0.8)
         target = None
         while not clock.out() and best[0].found is not None:
             top = best[0].found.makespan
@@ -475,7 +475,7 @@ CONVOY_STEPS = 120
 """this many steps."""
 BOUND_SHARE = 0.1
 """Share of the time limit for the relaxed LP bound."""
-POOL_SHARE = 0.15
+POOL_SHARE = 0.3
 """Share of the time limit for raising the bound with the drive-pool MIP (search.pooled_bound)."""
 UNPOOL_SHARE = 0.4
 """Share of the time limit for per-drive plans from drive-pool solutions (unpool.py)."""
