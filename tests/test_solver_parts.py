@@ -207,6 +207,17 @@ def test_the_pool_bound_falls_between_grid_points_and_proves_with_a_plain_feasib
     assert status is Status.INFEASIBLE and found is None
 
 
+def test_the_pool_bound_never_passes_a_proven_optimum() -> None:
+    """The lane of the convoy test above has its optimum at 23 + 2 x 25/18 = 25.78 h (drives
+    written and read one after the other). One bay at each end leaves the pool nothing to share,
+    so its bound is that optimum exactly: between the grid points 25 h and 26 h, reached only by
+    bounding the last interval after the latest point proven short."""
+    plan = lane_plan(carry=2, drives=2)
+    pooled = pooled_bound(plan, Fraction(0), Fraction(72 * HOUR), Mode(), "highs", Clock(30))
+    assert pooled is not None
+    assert float(pooled) / HOUR == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+
+
 def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
