@@ -325,6 +325,8 @@ def relaxed_bound(
     On a coarse `resolution` it stays valid: the relaxed model rounds departures up and arrivals
     down, so it can only be more optimistic than continuous time.
     """
+    if clock.out():
+        return None  # building the model alone can take seconds (large benchmark: 2.3 s)
     grid = build_grid(plan, horizon, resolution or plan.resolution)
     # one unit per group of identical drives: the same LP optimum as drive by drive, far smaller
     search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, phase="bound")
