@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,13 @@ def test_readme_error_example_is_what_the_cli_prints(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(main, ["validate", "plan.yaml"])
     assert result.exit_code == 2
     assert result.stderr == _blocks("text")[1]
+
+
+def test_solve_seconds_is_the_whole_call_baselines_included() -> None:
+    """What a user waited: the quick start's baselines (two more searches) are part of it."""
+    plan = transferplan.load(EXAMPLES / "quick-start.yaml")
+    began = time.perf_counter()
+    result = transferplan.solve(plan, time_limit=60)
+    waited = time.perf_counter() - began
+    assert len(result.baselines) == 2
+    assert 0.9 * waited <= result.solve_seconds <= waited

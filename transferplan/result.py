@@ -172,7 +172,7 @@ class Result(_Data):
     explanation: list[str] = Field(default_factory=list)
     verified: bool | None = None
     violations: list[str] = Field(default_factory=list)
-    solve_seconds: float = 0.0
+    solve_seconds: float = 0.0  # wall time of the whole solve, baselines included
     solver: SolverStats = Field(default_factory=SolverStats)
 
     @property
