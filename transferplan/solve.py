@@ -174,7 +174,7 @@ class _Optimiser:
                 self.inflow = max(self.inflow, self.relaxed)
             if best is not None and best[0].found is not None and self.inflow < best[0].found.makespan * 0.99:
                 # a big plan skips the exact stages: the bound may have what is left
-                pool_clock = self.share(POOL_SHARE) if not big else self.share(1.0, 0.8)
+                pool_clock = self.share(POOL_SHARE) if not big else self.share(1.0, POOL_OF_LEFT_BIG)
                 pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, pool_clock, bound_step)
                 if pooled is not None:
                     self.relaxed = pooled = max(pooled, self.inflow)
@@ -478,8 +478,14 @@ BOUND_SHARE = 0.1
 """Share of the time limit for the relaxed LP bound."""
 POOL_SHARE = 0.3
 """Share of the time limit for raising the bound with the drive-pool MIP (search.pooled_bound)."""
-UNPOOL_SHARE = 0.4
-"""Share of the time limit for per-drive plans from drive-pool solutions (unpool.py)."""
+POOL_OF_LEFT_BIG = 0.65
+"""The same for a big plan (no exact stages): this much of what is left; the rest times the
+convoys' routes on the plan's own grid (large benchmark at 300 s: with 0.8 that timing got 4-19 s
+of the 25-45 s it needs, and the plan stayed at 848 h in one run of two)."""
+UNPOOL_SHARE = 0.5
+"""Share of the time limit for per-drive plans from drive-pool solutions (unpool.py). On the medium
+benchmark at 60 s the second pool solution (12 s, the one that gives 320.1 h) needs more than 0.4:
+at 0.4 the plan was 320.1 h in one run and 330.4 h in the next."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
