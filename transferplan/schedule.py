@@ -216,7 +216,7 @@ def _top_up(
             if missing <= 0:
                 break
             take = min(missing, store[k, site])
-            if _send_on(form, ops, k, site, take):
+            if _send_on(form, ops, last, k, site, take):
                 store[k, site] -= take
                 missing -= take
 
@@ -235,7 +235,9 @@ def _last_on_drive(op: Op, last: dict[tuple[str, str], int]) -> bool:
     return op.interval >= last[op.where, op.dataset]
 
 
-def _send_on(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> bool:
+def _send_on(
+    form: Formulation, ops: list[Op], last: dict[tuple[str, str], int], k: str, site: str, amount: int
+) -> bool:
     """Add `amount` bytes of k left at `site` to the last transfer from there to k's destination
     that starts after they arrived: a direct link send, or a drive written there and read there."""
     to = form.plan.datasets[k].to
@@ -258,7 +260,6 @@ def _send_on(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -
         and op.interval > arrived
     ]
     reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == to]
-    last = _last_ops(ops)
     carried = [
         (w, r)
         for r in reads

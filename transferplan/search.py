@@ -116,7 +116,6 @@ class Search:
         self.best: Fraction | None = None
         self.bound: Fraction | None = None
         self.last_size: tuple[int, int, int] = (0, 0, 0)
-        self.last_status: Status | None = None  # of the last exact_last solve
         self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # routes of a known plan
 
     def say(self, message: str) -> None:
@@ -193,13 +192,18 @@ class Search:
         return Status.UNKNOWN, None
 
     def exact_last(self, j: int, relax: bool = False, mode: Mode | None = None) -> tuple[Found | None, float | None]:
-        """Minimise the last interval's length on the grid up to point j: the continuous-time optimum."""
+        """Minimise the last interval's length on the grid up to point j: the continuous-time optimum.
+
+        Returns the plan (or None) and a bound on that length in hours (or None): when nothing fits
+        in the interval, its whole length.
+        """
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, free_last=True))
         form.minimise_last()
         sol = self._run(form.model, 0.5, relax)
-        self.last_status = sol.status
         start = self.grid.points[j - 1]
-        bound = None if sol.bound is None else sol.bound
+        bound = sol.bound
+        if sol.status is Status.INFEASIBLE:
+            bound = float(self.grid.points[j] - start) / HOUR
         if not sol.found or sol.objective is None:
             return None, bound
         return Found(form, sol, start + Fraction(sol.objective * HOUR).limit_denominator(10**6)), bound
@@ -373,9 +377,7 @@ def pooled_bound(
     if proven == hi - 1 and not clock.out():
         # the grid's points can be far apart (medium: none between 284 h and 296 h): the shortest
         # last interval after `proven`, or the solver's bound on it, is a bound in between
-        found, last = search.exact_last(hi)
-        if found is None and last is None and search.last_status is Status.INFEASIBLE:
-            return grid.points[hi]
+        _, last = search.exact_last(hi)
         if last is not None:
             return grid.points[proven] + Fraction(max(0.0, last) * HOUR).limit_denominator(10**6)
     return grid.points[proven]
