@@ -604,17 +604,31 @@ def _delivered(
     """Per dataset: when its last byte reached `to` (hours), and bytes online vs on drives."""
     out: dict[str, tuple[float | None, int, int]] = {}
     for k, ds in form.plan.datasets.items():
-        ends: list[float] = []
+        ends: list[tuple[float, int]] = []  # (end hours, bytes) of each arrival
         by_drive = online = 0
         for events in drive_events.values():
             for e in events:
                 if e.what == "read" and e.site == ds.to and e.datasets.get(k):
                     by_drive += e.datasets[k]
-                    ends.append(e.until_hours or e.hours)
+                    ends.append((e.until_hours or e.hours, e.datasets[k]))
         for link in links:
             for t in link.transfers:
                 if link.to_site == ds.to and t.dataset == k:
                     online += t.bytes
-                    ends.append(t.end_hours)
-        out[k] = (max(ends) if ends else None, online, by_drive)
+                    ends.append((t.end_hours, t.bytes))
+        out[k] = (_last_needed(ends, ds.size), online, by_drive)
     return out
+
+
+def _last_needed(ends: list[tuple[float, int]], size: int) -> float | None:
+    """When the last arrival the dataset needs ends. Bytes are rounded to whole ones per arrival, so
+    the dataset counts as delivered within a byte per arrival (as the verifier's replay counts it),
+    and a last arrival of a byte or so left over from that rounding is not needed: reporting its
+    end made a 60 s large-benchmark plan disagree with its replay by 17.5 h."""
+    if not ends:
+        return None
+    ends = sorted(ends)
+    spare = sum(n for _, n in ends) - (size - len(ends))
+    while len(ends) > 1 and ends[-1][1] <= spare:
+        spare -= ends.pop()[1]
+    return ends[-1][0]
