@@ -126,7 +126,7 @@ class Itineraries:
     ) -> tuple[frozenset[tuple[str, str, Fraction]], list[tuple[str, float, float]]]:
         """The convoys' departures, as `build`, and the reads they make: (site, seconds when
         done, TB), drives taken as full."""
-        plan, form, points = self.plan, self.form, self.points
+        plan, form = self.plan, self.form
         tokens: dict[str, list[list[Any]]] = {
             pool: [[site, 0] for site, n in p.fleet.items() for _ in range(n)]  # where, from which point
             for pool, p in plan.couriers.items()
@@ -170,10 +170,11 @@ class Itineraries:
                 # couriers already on this departure take what they have room for
                 need = -(-max(0, count - spare[j]) // carry) if carry else 0
                 # grid points, not times: on a coarse grid departures round down and arrivals up.
-                # The model sees a drive from its arrival point to its departure point, so it is
-                # written or read only in that time: the dwell runs in grid time too
+                # The dwell runs in continuous time: a drive leaving before the coarse grid says it
+                # is full gives routes that the plan's own grid times better (large benchmark at
+                # 300 s: 773 h, against 833 h with dwells in grid time)
                 free = sorted((at, i) for i, at in enumerate(there) if at <= dep.depart_point)
-                if dep.depart_point >= point and points[dep.depart_point] >= ready and len(free) >= need:
+                if dep.depart_point >= point and len(free) >= need:
                     for _, i in free[:need]:
                         pool[i][0], pool[i][1] = route.to, dep.arrive_point
                     if carry:
@@ -181,7 +182,7 @@ class Itineraries:
                     aboard[j] += count
                     present[route.from_] -= 1
                     chosen.update((u, j) for u in convoy.units)
-                    arrives = points[dep.arrive_point] if dep.arrive_point < len(points) else float(dep.arrival)
+                    arrives = float(dep.arrival)
                     wait, after, read = self.dwell(route.to, convoy.units, loaded, arrives, bays)
                     if read:
                         reads.append((route.to, arrives + wait, read))
