@@ -374,3 +374,13 @@ def test_improve_never_returns_convoys_worse_than_its_start() -> None:
     better = search.improve(start, Clock(1.0))
     assert search.estimate(better) <= search.estimate(start) < float(grid.horizon) / HOUR
     assert sorted(u for c in better for u in c.units) == sorted(d.name for d in search.form.drives)
+
+
+def test_no_first_convoy_lp_that_cannot_end_in_time() -> None:
+    """The medium benchmark's convoy LP has 7,426 columns: predicted at 15,000 a second, half a
+    second. With 0.2 s of patience it is not started and the search answers None at
+    once, where it would run on past its time to find a plan; with 30 s it finds one."""
+    plan = Plan.model_validate(generate("medium", 0))
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    assert best_itinerary(plan, grid, "highs", Clock(0.1), patience=Clock(0.2)) is None
+    assert best_itinerary(plan, grid, "highs", Clock(0.1), patience=Clock(30)) is not None

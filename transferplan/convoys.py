@@ -16,6 +16,7 @@ import heapq
 import itertools
 import math
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -247,6 +248,7 @@ class ConvoySearch:
         self.itineraries = Itineraries(self.form, queue=self.estimated)
         self.random = random.Random(seed)
         self.evaluations = 0
+        self.last_seconds = 0.0  # how long the last `score` took, build and LP
         self.homes: dict[str, list[tuple[str, ...]]] = {}
         for d in self.form.drives:
             if d.start not in self.homes:
@@ -272,6 +274,7 @@ class ConvoySearch:
 
     def score(self, convoys: list[Convoy], target: int) -> Scored:
         """Deliveries by grid point `target` (and a little credit for earlier ones) of these convoys."""
+        began = time.monotonic()
         routes = self.itineraries.build(convoys)
         form = Formulation(self.plan, self.grid, replace(self.mode, routes=routes))
         weights = []
@@ -282,6 +285,7 @@ class ConvoySearch:
         form.model.set_objective(weights, maximize=True)
         sol = solve_model(form.model, self.backend, None, relax=True)
         self.evaluations += 1
+        self.last_seconds = time.monotonic() - began
         if not sol.found:
             return Scored(convoys, -1.0, -1.0, sol, form, routes)
         by = sum(float(sol.values[col]) for k in form.flows for col, _ in form.delivered(k, min(target, form.n)))
@@ -437,6 +441,9 @@ it the estimate's errors cost more than the LP's time (medium at 3 s: 354 h wher
 gives 344 h)."""
 IMPROVE_SHARE = 0.4
 """Share of the convoy search's time for `ConvoySearch.improve` before the LP scores anything."""
+LP_COLUMNS_PER_SECOND = 15_000
+"""About how fast a convoy LP solves (large benchmark: 95,401 columns in 4-9 s); a first LP
+predicted to outlast the time left is not started: it would answer late, if at all."""
 KICKS = 2
 """Random moves that perturb a local optimum before the search goes on (iterated local search)."""
 STALE = 8
@@ -471,6 +478,9 @@ def best_itinerary(
         # an LP asked for everything by the horizon barely cares when (large benchmark: done by
         # 1320 h, then 876, 864 and 848 h as the target closes in); ask for it by the estimate
         target = min(search.form.n, grid.ceil(Fraction(search.estimate(convoys) * HOUR)) + 1)
+    left = (patience or clock).remaining()
+    if left is not None and left < len(search.form.model.lb) / LP_COLUMNS_PER_SECOND:
+        return None  # the first LP could not end in time: no plan either way, only a late answer
     current = search.score(convoys, target)
     if current.delivered < total and target < search.form.n:
         target = search.form.n
@@ -479,7 +489,12 @@ def best_itinerary(
     stale = 0
 
     def out() -> bool:
-        return clock.out() and (incumbent is not None or patience is None or patience.out())
+        if incumbent is not None:
+            # an LP has no time limit of its own: one that cannot end in time is not started (large
+            # benchmark at 60 s: the last one ended 3.5 s past the search's share)
+            left = clock.remaining()
+            return left is not None and left <= max(0.05, search.last_seconds)
+        return clock.out() and (patience is None or patience.out())
 
     while not out():
         if current.delivered >= total:
@@ -487,7 +502,7 @@ def best_itinerary(
             point = done_point(current.form, current.solution)
             if say is not None:
                 say(f"convoys deliver everything by {float(grid.points[point]) / HOUR:.1f} h")
-            if point <= 1:
+            if point <= 1 or out():
                 break
             target = point - 1
             current = search.score(current.convoys, target)
@@ -511,6 +526,8 @@ def best_itinerary(
             options = search.neighbours(kicked)
             if options:
                 kicked = options[0]
+        if out():
+            break
         current = search.score(kicked, target)
     if incumbent is None:
         return None
