@@ -384,3 +384,34 @@ def test_no_first_convoy_lp_that_cannot_end_in_time() -> None:
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     assert best_itinerary(plan, grid, "highs", Clock(0.1), patience=Clock(0.2)) is None
     assert best_itinerary(plan, grid, "highs", Clock(0.1), patience=Clock(30)) is not None
+
+
+def test_a_courier_route_with_no_departure_in_the_grid_sends_no_courier_alone() -> None:
+    """The lane plan, but the only way back leaves after the 3-day horizon (first at 100 h). Drive
+    A goes one way: it takes the courier out at 0 h and stays at src. B, waiting at gpu, could only
+    have the courier back by that route, which has no departure inside the grid: B never leaves,
+    and the simulation says so instead of failing on the route's missing departures."""
+    every = {"first": "00:00", "every": "1 h"}
+    plan = make_plan(
+        "late-back",
+        sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": "20 TB"}},
+        drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": 2}}},
+        couriers={"staff": {"fleet": {"gpu": 1}, "carry": 1}},
+        routes={
+            "out": {"from": "gpu", "to": "src", "transit": "10 h", "departures": every, "courier": "staff"},
+            "back": {
+                "from": "src",
+                "to": "gpu",
+                "transit": "10 h",
+                "departures": {"first": "100 h", "every": "24 h"},
+                "courier": "staff",
+            },
+        },
+        horizon="3 days",
+    )
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode(require_all=False, routes=frozenset()))
+    a, b = (d.name for d in form.drives)
+    routes, reads = Itineraries(form, queue=True).simulate([Convoy(("out",), (a,)), Convoy(("out", "back"), (b,))])
+    assert routes == frozenset({(a, "out", Fraction(0))}) and reads == []

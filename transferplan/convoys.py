@@ -215,7 +215,7 @@ class Itineraries:
             return best  # a convoy there would wait for it in turn: it stays
         for name in self.deadheads.get((pool, where, site), ()):
             times = self.by_route[name]
-            k = bisect.bisect_left(self.route_times[name], self.points[free])
+            k = bisect.bisect_left(self.route_times.get(name, []), self.points[free])
             for _, j in times[k:]:
                 dep = self.form.route_deps[j]
                 if dep.depart_point >= free:
