@@ -236,6 +236,41 @@ def test_the_pool_bound_falls_between_grid_points_and_proves_with_a_plain_feasib
     assert status is Status.INFEASIBLE and found is None
 
 
+def test_the_pool_bound_climbs_from_below_and_does_not_spend_its_time_above_the_optimum() -> None:
+    """On the medium benchmark the pool cannot deliver by 296 h (about 15 s to prove), and by 304 h
+    HiGHS settles nothing in 120 s. Between the LP bound (260.9 h) and a plan (320.14 h) the event
+    grid's points are 260, 272, 274, 280, 282, 284, 296, 298, 304, ... h: bisection checks 284 h,
+    then 304 h, and spends half its time there for nothing (288.5 h in 14 s). Climbing from the LP
+    bound checks only points that settle until the first that does not: 296 h within 30 s."""
+    plan = Plan.model_validate(generate("medium", 0))
+    hour = Fraction(HOUR)
+    lp = relaxed_bound(plan, Fraction(720 * HOUR), Mode(), "highs", Clock(30))
+    assert lp is not None and 260 * hour < lp < 261 * hour
+    pooled = pooled_bound(plan, lp, Fraction(32014, 100) * hour, Mode(), "highs", Clock(30))
+    assert pooled is not None and 296 * hour <= pooled <= Fraction(32014, 100) * hour
+
+
+def test_baselines_run_first_and_come_with_a_plan_that_has_none() -> None:
+    """The shipping-only plan (see test_solve_optimal) needs 15.56 h; with a deadline of 12 h neither
+    it nor its baselines has a plan (no link: network-only has none). The result is infeasible
+    and still lists both baselines, which ran before the main search within their share."""
+    plan = make_plan(
+        "late",
+        sites={"lab": {"bays": 4}, "dc": {"bays": 2}},
+        datasets={"corpus": {"at": "lab", "to": "dc", "size": "40 TB"}},
+        drives={"hdd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "1 GB/s", "fleet": {"lab": 4}}},
+        routes={"truck": {"from": "lab", "to": "dc", "transit": "4 h", "departures": {"at": ["6 h"]}}},
+        deadline="12 h",
+    )
+    result = solve(plan, time_limit=30)
+    assert result.status == "infeasible" and result.explanation
+    assert [(b.mode, b.status) for b in result.baselines] == [
+        ("network_only", "infeasible"),
+        ("shipping_only", "infeasible"),
+    ]
+    assert result.solve_seconds < 30
+
+
 def test_the_pool_bound_never_passes_a_proven_optimum() -> None:
     """The lane of the convoy test above has its optimum at 23 + 2 x 25/18 = 25.78 h (drives
     written and read one after the other). One bay at each end leaves the pool nothing to share,

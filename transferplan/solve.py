@@ -64,16 +64,20 @@ def solve(
     (with `explanation`) or unknown (time ran out before any plan).
     """
     clock = Clock(time_limit)
-    work = Clock(None if time_limit is None else time_limit * (1 - BASELINE_SHARE if baselines else 1))
     blocked = bounds.unreachable(plan)
     if blocked:
         return _unsolved(plan, "infeasible", blocked, clock)
-    optimise = _Optimiser(plan, backend, work, progress)
+    optimise = _Optimiser(plan, backend, clock, progress)
+    # the baselines first, within their share: what they leave unused (medium benchmark: network-
+    # only is proven impossible in 0.2 s) goes to the main search, which can always use more
+    share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
+    compared = optimise.baselines(share) if baselines else []
+    optimise.clock = Clock(clock.remaining())
     outcome, search = optimise.refine()
     if outcome.found is None:
         status = "infeasible" if outcome.proven else "unknown"
         words = optimise.explain() if status == "infeasible" else [_timeout_words(clock)]
-        return _unsolved(plan, status, words, clock, solves=outcome.solves)
+        return _unsolved(plan, status, words, clock, solves=outcome.solves).model_copy(update={"baselines": compared})
     found = outcome.found
     if plan.objective == "makespan" and not clock.out() and any(c for _, c in found.formulation.cost):
         found = cheapest_at(search, found)
@@ -93,10 +97,8 @@ def solve(
             if retry.verified:
                 result = retry.model_copy(update={"status": "feasible"})
                 break
-    if baselines:
-        # solve_seconds is the whole call, baselines included: what a user waited
-        result = result.model_copy(update={"baselines": optimise.baselines(clock), "solve_seconds": clock.elapsed()})
-    return result
+    # solve_seconds is the whole call, baselines included: what a user waited
+    return result.model_copy(update={"baselines": compared, "solve_seconds": clock.elapsed()})
 
 
 def build_schedule(found: Found) -> Schedule:
@@ -172,20 +174,20 @@ class _Optimiser:
             self.relaxed = relaxed_bound(self.plan, top, self.base, self.backend, bound_clock, bound_step)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
-            if best is not None and best[0].found is not None and self.inflow < best[0].found.makespan * 0.99:
+            if big:
                 # a big plan skips the exact stages: the bound may have what is left
-                pool_clock = self.share(POOL_SHARE) if not big else self.share(1.0, POOL_OF_LEFT_BIG)
-                pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, pool_clock, bound_step)
-                if pooled is not None:
-                    self.relaxed = pooled = max(pooled, self.inflow)
-                    self.inflow = pooled
+                self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
             if best is not None and best[0].found is not None and drives and columns > CONVOY_ABOVE:
                 if big and self.hint is not None:
                     mode = replace(self.base, routes=self.hint)
                     fine = self.finer(mode, self.share(1.0, of_left=0.9), best[0].found.makespan)
                     if _better(self.plan, fine[0], best[0]):
                         best = fine
-                best = self.unpooled(best, grid, bound_step)
+                best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST)
+            if not big and best is not None and best[0].found is not None:
+                # after the better plans: the bound's checks are slowest near the optimum and can
+                # use all the time they get (medium: 16 s to prove nothing by 296 h)
+                self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -226,6 +228,16 @@ class _Optimiser:
         if best is None:  # every exact stage too big, and no convoys: time ran out with no plan
             return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
         return best
+
+    def pool_bound(
+        self, best: tuple[Outcome, Search] | None, top: Fraction, clock: Clock, resolution: Fraction | None
+    ) -> None:
+        """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`."""
+        if best is None or best[0].found is None or self.inflow >= best[0].found.makespan * 0.99:
+            return
+        pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, clock, resolution)
+        if pooled is not None:
+            self.relaxed = self.inflow = max(pooled, self.inflow)
 
     def convoys(self, grid: Grid, share: float, finer: bool = True) -> tuple[Outcome, Search] | None:
         """A plan fast from drives travelling in convoys (see convoys.py), or None.
@@ -307,14 +319,16 @@ class _Optimiser:
             self.candidates.append(timing)
         return timing
 
-    def unpooled(self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None) -> tuple[Outcome, Search]:
+    def unpooled(
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, share: float
+    ) -> tuple[Outcome, Search]:
         """Better plans from the drive pool (see unpool.py): a pool solution delivering everything
         somewhat before the best plan so far, split into per-drive routes and timed exactly;
         repeated while time allows, each time lower: below the new best plan when it helped, below
         the last target when it did not (how well a pool solution splits varies: on the medium
         benchmark pool solutions by 340 h and 334 h split into nothing better than the convoys'
         344 h, those by 316 h and 310 h into plans by 322 h). Ends when the pool finds nothing."""
-        clock = self.share(UNPOOL_SHARE, of_left=0.8)
+        clock = self.share(share, of_left=0.8)
         target = None
         while not clock.out() and best[0].found is not None:
             top = best[0].found.makespan
@@ -439,10 +453,13 @@ class _Optimiser:
         kinds = (("network_only", Mode(use_drives=False)), ("shipping_only", Mode(use_links=False)))
         for index, (mode, base) in enumerate(kinds):
             left = clock.remaining()
-            share = Clock(None if left is None else max(0.5, left / (len(kinds) - index)))
+            share = Clock(None if left is None else left / (len(kinds) - index))
             needed = self.plan.links if mode == "network_only" else self.plan.routes
             if not needed:
                 out.append(Baseline(mode=mode, status="infeasible", note="the plan has none"))  # type: ignore[arg-type]
+                continue
+            if clock.out():
+                out.append(Baseline(mode=mode, status="unknown", note="no time was left"))  # type: ignore[arg-type]
                 continue
             sub = _Optimiser(self.plan.replace(objective="makespan"), self.backend, share, None, base)
             outcome, _ = sub.refine()
@@ -461,8 +478,10 @@ class _Optimiser:
         return out
 
 
-BASELINE_SHARE = 0.15
-"""Share of the time limit kept for the network-only and shipping-only baselines."""
+BASELINE_SHARE = 0.05
+"""Share of the time limit for the network-only and shipping-only baselines, run first; what they
+leave goes to the main search (medium benchmark: network-only is proven impossible in 0.2 s, and
+shipping-only finds no plan in 7 s or in 60 s)."""
 CONVOY_ABOVE = 10_000
 """Below about this many columns the exact model is solved outright, faster than convoys are
 searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
@@ -476,8 +495,9 @@ CONVOY_STEPS = 120
 """this many steps."""
 BOUND_SHARE = 0.1
 """Share of the time limit for the relaxed LP bound."""
-POOL_SHARE = 0.3
-"""Share of the time limit for raising the bound with the drive-pool MIP (search.pooled_bound)."""
+POOL_OF_LEFT = 0.9
+"""Share of what is left after the better plans for raising the bound with the drive-pool MIP
+(search.pooled_bound); the exact stages start only with more than 15 % of the limit left."""
 POOL_OF_LEFT_BIG = 0.65
 """The same for a big plan (no exact stages): this much of what is left; the rest times the
 convoys' routes on the plan's own grid (large benchmark at 300 s: with 0.8 that timing got 4-19 s
@@ -486,6 +506,10 @@ UNPOOL_SHARE = 0.5
 """Share of the time limit for per-drive plans from drive-pool solutions (unpool.py). On the medium
 benchmark at 60 s the second pool solution (12 s, the one that gives 320.1 h) needs more than 0.4:
 at 0.4 the plan was 320.1 h in one run and 330.4 h in the next."""
+UNPOOL_SHARE_FIRST = 0.4
+"""The same when the drive-pool bound comes after (plans the exact stages can take): below the
+pool's optimum a pool solution is not found in any time (medium: unsettled in 120 s by 304 h),
+and the bound needs the time (16 s to prove nothing by 296 h)."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
