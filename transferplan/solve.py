@@ -72,7 +72,9 @@ def solve(
     # only is proven impossible in 0.2 s) goes to the main search, which can always use more
     share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
     compared = optimise.baselines(share) if baselines else []
-    optimise.clock = Clock(clock.remaining())
+    left = clock.remaining()
+    # the schedule and its replay come after the search (large benchmark: about 1 s)
+    optimise.clock = Clock(None if left is None or time_limit is None else max(0.0, left - FINISH_SHARE * time_limit))
     outcome, search = optimise.refine()
     if outcome.found is None:
         status = "infeasible" if outcome.proven else "unknown"
@@ -482,6 +484,8 @@ BASELINE_SHARE = 0.05
 """Share of the time limit for the network-only and shipping-only baselines, run first; what they
 leave goes to the main search (medium benchmark: network-only is proven impossible in 0.2 s, and
 shipping-only finds no plan in 7 s or in 60 s)."""
+FINISH_SHARE = 0.02
+"""Share of the time limit kept for building the schedule and replaying it after the search."""
 CONVOY_ABOVE = 10_000
 """Below about this many columns the exact model is solved outright, faster than convoys are
 searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
