@@ -301,14 +301,45 @@ def test_pooled_drives_read_a_late_drive_in_one_bay_at_a_time() -> None:
     The drive pool lets any drives present share work, so the idle second drive could take the
     other bay and read the late drive at twice its rate (done 22 + 25/36 = 22.69 h, before the
     point at 23 h). A byte on a drive is read from that drive after it arrives, so by 23 h at most
-    7.2 TB of the 10 could be in: the pooled bound proves 23 h impossible."""
+    7.2 TB of the 10 could be in: the pooled bound proves 23 h impossible. After 23 h the pool
+    still reads the other 2.8 TB in both bays (14.4 TB/h, 0.1944 h): its bound is 23.194 h, below
+    the optimum as a bound must be."""
     plan = lane_plan(carry=1, drives=2).replace(
         datasets={"d": {"at": "src", "to": "gpu", "size": "10 TB"}},
         sites={"src": {"bays": 1}, "gpu": {"bays": 2}},
     )
     bound = pooled_bound(plan, Fraction(0), Fraction(24 * HOUR), Mode(), "highs", Clock(30))
-    assert bound is not None and float(bound) / HOUR == pytest.approx(23.0)
+    assert bound is not None and float(bound) / HOUR == pytest.approx(23 + 2.8 / 14.4, abs=1e-3)
     result = solve(plan, baselines=False, time_limit=60)
+    assert result.verified and result.status == "optimal"
+    assert result.makespan_hours == pytest.approx(22 + 25 / 18, abs=1e-3)
+
+
+def test_the_pool_reads_a_departure_on_its_own_drives_before_the_end_too() -> None:
+    """The late drive above, with 10 TB due by a deadline inside the grid, where the end-of-grid
+    rule does not reach. One courier carrying one drive: drive A goes out at 0 h (in at 10 h),
+    is written by 11.39 h, leaves at 12 h, is in at 22 h and read by 22 + 25/18 = 23.39 h. Drive
+    B cannot travel without the courier, so nothing is faster: a deadline of 23 h cannot be met,
+    one of 24 h is met at 23.39 h.
+
+    The pool would read A in both bays with B idle beside it (done 22.69 h, in time for 23 h).
+    Bytes that came on one departure are read on its drives only: by 23 h at most 7.2 TB of A's
+    10 TB, so the pool proves 23 h impossible too."""
+
+    def due(hours: int) -> Plan:
+        return lane_plan(carry=1, drives=2).replace(
+            datasets={"d": {"at": "src", "to": "gpu", "size": "10 TB", "deadline": f"{hours} h"}},
+            sites={"src": {"bays": 1}, "gpu": {"bays": 2}},
+        )
+
+    for hours, expected in ((23, Status.INFEASIBLE), (24, Status.FEASIBLE)):
+        plan = due(hours)
+        grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+        search = Search(plan, grid, Mode(relaxed=True, unit_limit=1), "highs", Clock(30))
+        status, _ = search.check(grid.ceil(Fraction(30 * HOUR)), share=1.0, prove=True)
+        assert status is expected, hours
+    assert solve(due(23), baselines=False, time_limit=30).status == "infeasible"
+    result = solve(due(24), baselines=False, time_limit=30)
     assert result.verified and result.status == "optimal"
     assert result.makespan_hours == pytest.approx(22 + 25 / 18, abs=1e-3)
 

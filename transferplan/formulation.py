@@ -579,6 +579,10 @@ class Formulation:
             for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
                     held[s, i] = m.var(0, INF)
+            if self.grid.exact:
+                # on a coarse grid the rows cost more than they give (large benchmark at 300 s,
+                # 4-7 h steps: a pool bound of 560 h with them, 584 h without)
+                self._cohort_reads(d, carried)
             for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
                     writes = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if is_write]
@@ -599,6 +603,45 @@ class Formulation:
                         [(held[s, i], 1.0)] + writes + [(c, -1.0) for c, _ in reads] + [(self.y[d.name, s, i], -cap)],
                         ub=0.0,
                     )
+
+    def _cohort_reads(self, d: DriveInfo, carried: dict[int, int]) -> None:
+        """What a unit reads at a site by each point came there on its drives or was written there,
+        and bytes that arrived on one departure are read by that departure's drives only.
+
+        So by t_g no more than min(carried_j, read rate x its drives x (t_g - arrival_j)) of a
+        departure j is read: without it the pool reads a drive that has just arrived in several
+        bays at once, with the empty drives present (the per-drive model needs no such row).
+        Only points with a departure arrived less than a full read earlier get a row; elsewhere
+        the content balance says the same.
+        """
+        m = self.model
+        full = d.capacity / d.read  # hours to read a full drive
+        hours = [_hours(p) for p in self.grid.points]
+        for s in sorted(self.drive_sites[d.name]):
+            arrivals = [
+                (j, self.route_deps[j].arrive_point)
+                for j in carried
+                if self.plan.routes[self.route_deps[j].route].to == s and self.route_deps[j].arrive_point < self.n
+            ]
+            reads = [[col for _k, col, w in self.ops_at[d.name, s, i] if not w] for i in range(self.n)]
+            if not arrivals or not any(reads):
+                continue
+            writes = [[col for _k, col, w in self.ops_at[d.name, s, i] if w] for i in range(self.n)]
+            for g in range(1, self.n + 1):
+                recent = [(j, hours[g] - hours[a]) for j, a in arrivals if a < g and hours[g] - hours[a] < full]
+                if not recent:
+                    continue
+                terms = [(col, 1.0) for i in range(g) for col in reads[i]]
+                if not terms:
+                    continue
+                terms += [(col, -1.0) for i in range(g) for col in writes[i]]
+                terms += [(carried[j], -1.0) for j, a in arrivals if a < g and hours[g] - hours[a] >= full]
+                for j, since in recent:
+                    share = m.var(0, INF)  # of departure j, what can have been read by t_g
+                    m.row([(share, 1.0), (carried[j], -1.0)], ub=0.0)
+                    m.row([(share, 1.0), (self.x[d.name, j], -d.read * since * d.count)], ub=0.0)
+                    terms.append((share, -1.0))
+                m.row(terms, ub=0.0)
 
     def interchangeable(self) -> list[list[str]]:
         """Units by kind, in model order; the symmetry rows give the earlier ones more trips."""
