@@ -73,10 +73,11 @@ def solve(
     share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
     compared = optimise.baselines(share) if baselines else []
     left = clock.remaining()
-    # the cheapest plan as fast, the schedule and its replay come after the search (large
-    # benchmark: 1.7 s after a plan on the event grid)
-    reserve = None if time_limit is None else min(FINISH_SHARE * time_limit, FINISH_SECONDS)
-    optimise.clock = Clock(None if left is None or reserve is None else max(0.0, left - reserve))
+    if left is not None and clock.limit is not None:
+        # the cheapest plan as fast, the schedule and its replay come after the search (large
+        # benchmark: 1.7 s after a plan on the event grid)
+        left = max(0.0, left - min(FINISH_SHARE * clock.limit, FINISH_SECONDS))
+    optimise.clock = Clock(left)
     outcome, search = optimise.refine()
     if outcome.found is None:
         status = "infeasible" if outcome.proven else "unknown"
@@ -498,9 +499,9 @@ CONVOY_SHARE = 0.1
 """Share of the time limit for the convoy heuristic's local search."""
 CONVOY_SHARE_BIG = 0.35
 """The same when the model is too big for the exact search to help (MIP_COLUMNS). Large benchmark:
-at 0.55 the LP-scored search after the estimate's found 840 h -> 836 h in its last 80 s of 165 s;
-at 0.35 that time goes to the bound (300 s: 568 h -> 584 h) and, at 60 s, to timing the routes on
-the plan's own grid (831.5 h -> 785-820 h)."""
+at 0.55 the LP-scored search went from 840 h to 836 h in the last 80 s of its 165 s; at 0.35 that
+time goes to the bound (300 s: 568 h -> 584 h) and, at 60 s, to timing the routes on the plan's
+own grid (831.5 h -> 779-820 h over four runs)."""
 CONVOY_INTERVALS = 160
 """Grids with more intervals than this are coarsened for the convoy search, to about"""
 CONVOY_STEPS = 120
