@@ -190,6 +190,21 @@ def test_convoy_search_finds_the_optimum_of_the_lane() -> None:
     assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
 
 
+def test_an_imprecise_interior_point_lp_is_crossed_over_when_its_answer_is_needed() -> None:
+    """The large benchmark's relaxed LP on 6 h steps by its point at 516 h delivers short of
+    20,000 TB (the LP's own bound is 546 h). HiGHS's interior point method, with crossover off,
+    ends it "unknown" (imprecise: no bound), so the check proved nothing and the LP bound stopped
+    at 416 h; crossed over after all, the check is proven short. By 548 h the LP delivers
+    everything and that answer needs no crossover."""
+    plan = Plan.model_validate(generate("large", 0))
+    grid = build_grid(plan, Fraction(800 * HOUR), Fraction(6 * HOUR))
+    search = Search(plan, grid, Mode(relaxed=True, unit_limit=1), "highs", Clock(60), phase="bound")
+    short = grid.floor(Fraction(520 * HOUR))
+    assert grid.points[short] == 516 * HOUR
+    assert search.check(short, share=1.0, relax=True)[0] is Status.INFEASIBLE
+    assert search.check(grid.floor(Fraction(548 * HOUR)), share=1.0, relax=True)[0] is Status.FEASIBLE
+
+
 def test_relaxed_bound_makes_bytes_travel_with_the_drive() -> None:
     """One drive; 10 TB at src, 10 h away. The drive must go (10 h), be written (25/18 h), come
     back on the next whole hour (12 h, arriving 22 h) and be read: 22 + 25/18 = 23.39 h, optimal.
