@@ -7,13 +7,17 @@ whole numbers instead (2 GB/s = 7.2 TB/h) and the docstrings do the arithmetic.
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.benchmarks.generate import generate
 from transferplan.backend import LinearModel, Status, solve_model
+from transferplan.beside import Beside
 from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinerary, cycles
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.schedule import _last_needed
@@ -420,13 +424,14 @@ def test_the_pools_routes_drive_by_drive_beat_the_convoys_on_the_medium_benchmar
     assert result.makespan_hours is not None and result.makespan_hours <= 321
 
 
-def test_a_short_time_limit_still_returns_the_first_plan() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_short_time_limit_still_returns_the_first_plan(workers: int) -> None:
     """At 3 s the medium benchmark's later stages have no time to solve anything; the convoys'
     first plan (344 h on the grid, found in about 0.2 s) must then get the time it needs to be
     timed exactly, not its usual share (at limits of 1.5 to 3.5 s the solve used to end in under
-    1.3 s with no plan)."""
+    1.3 s with no plan). With the bound beside the search or after it alike."""
     plan = Plan.model_validate(generate("medium", 0))
-    result = solve(plan, baselines=False, time_limit=3)
+    result = solve(plan, baselines=False, time_limit=3, workers=workers)
     assert result.status == "feasible" and result.verified
     assert result.makespan_hours is not None and result.makespan_hours <= 344
 
@@ -496,3 +501,50 @@ def test_a_courier_route_with_no_departure_in_the_grid_sends_no_courier_alone() 
     a, b = (d.name for d in form.drives)
     routes, reads = Itineraries(form, queue=True).simulate([Convoy(("out",), (a,)), Convoy(("out", "back"), (b,))])
     assert routes == frozenset({(a, "out", Fraction(0))}) and reads == []
+
+
+def _square(report: Any, x: int) -> int:
+    return x * x
+
+
+def _report_then_sleep(report: Any, path: Path) -> int:
+    report(1)
+    report(2)
+    time.sleep(1.0)
+    path.write_text("still running")
+    return 3
+
+
+def _report_then_fail(report: Any) -> None:
+    report(5)
+    raise RuntimeError("the child fails")
+
+
+def _square_beside(x: int) -> int:
+    return Beside(_square, x).result(10)  # type: ignore[no-any-return]
+
+
+def test_beside_returns_what_its_child_process_computed() -> None:
+    assert Beside(_square, 12).result(10) == 144
+
+
+def test_beside_stops_a_late_child_and_keeps_its_last_report(tmp_path: Path) -> None:
+    """A child not done by the deadline is stopped, not left running (the file it would write a
+    second later never appears), and what it reported last is the answer; a child that fails
+    leaves its last report too."""
+    late = tmp_path / "late.txt"
+    started = time.monotonic()
+    assert Beside(_report_then_sleep, late).result(0.3) == 2
+    assert time.monotonic() - started < 1.0
+    time.sleep(1.5)
+    assert not late.exists()
+    assert Beside(_report_then_sleep, late).result(10) == 3
+    assert late.exists()
+    assert Beside(_report_then_fail).result(10) == 5
+
+
+def test_beside_runs_in_the_caller_where_no_child_may_start() -> None:
+    """A process pool's workers are daemonic and may not start processes (the what-if sweeps run
+    scenarios in them): the function then runs in the worker itself."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(_square_beside, (7,)) == 49

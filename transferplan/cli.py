@@ -202,7 +202,14 @@ EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 3, "unknown": 4}
     type=click.Choice(["auto", "highs", "scip"]),
     default="auto",
     show_default=True,
-    help="Solver: auto = SCIP for the integer models, HiGHS for the linear bounds.",
+    help="Solver: auto = HiGHS; scip = SCIP through OR-Tools.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes at once: 2 runs the lower bound beside the search for plans, 1 one after the other. "
+    "Default: 2 on a machine with two cores or more.",
 )
 @click.option("--no-baselines", is_flag=True, help="Skip the network-only and shipping-only comparison solves.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr (errors are still shown).")
@@ -217,6 +224,7 @@ def solve(
     report: Path | None,
     time_limit: float | None,
     backend: str,
+    workers: int | None,
     no_baselines: bool,
     quiet: bool,
 ) -> None:
@@ -241,7 +249,7 @@ def solve(
     fields = {"objective": objective, "deadline": deadline, "budget": budget, "resolution": resolution}
     with internal_errors():
         plan = read_plan(plan_file, field_overrides(overrides, **fields))
-        result = _solve_with_progress(plan, time_limit, backend, not no_baselines, quiet)
+        result = _solve_with_progress(plan, time_limit, backend, workers, not no_baselines, quiet)
         _print_result(result, output)
         if report is not None:
             _write_report(result, report, quiet)
@@ -251,11 +259,13 @@ def solve(
     sys.exit(EXIT_STATUS[result.status])
 
 
-def _solve_with_progress(plan: Plan, time_limit: float | None, backend: str, baselines: bool, quiet: bool) -> Result:
+def _solve_with_progress(
+    plan: Plan, time_limit: float | None, backend: str, workers: int | None, baselines: bool, quiet: bool
+) -> Result:
     """Run the solver, with a transient status line on stderr when it is a terminal."""
     from .solve import solve as run_solve  # imported here: the solver stack is slow to import
 
-    options: dict[str, Any] = {"backend": backend, "baselines": baselines}
+    options: dict[str, Any] = {"backend": backend, "baselines": baselines, "workers": workers}
     if time_limit is not None:  # otherwise the solver's own default limit applies
         options["time_limit"] = time_limit
     console = Console(stderr=True)

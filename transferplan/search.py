@@ -352,6 +352,7 @@ def pooled_bound(
     backend: str,
     clock: Clock,
     resolution: Fraction | None = None,
+    proven_so_far: Callable[[Fraction], None] | None = None,
 ) -> Fraction | None:
     """A makespan bound above `lower`, from the drive-pool relaxation solved as a MIP.
 
@@ -382,6 +383,8 @@ def pooled_bound(
         status, _ = search.check(mid, share=0.8 if climbing else 0.5, prove=True)
         if status is Status.INFEASIBLE:
             lo = proven = mid
+            if proven_so_far is not None:  # a caller that may stop the search keeps it
+                proven_so_far(grid.points[proven])
             slow = slow or (clock.limit is not None and clock.elapsed() - started > 0.1 * clock.limit)
         else:
             hi, climbing = mid, False  # feasible in the pool, or not settled: nothing provable at or above it

@@ -7,11 +7,13 @@ Horizon: the plan's `horizon`, else its deadline, else a guess from the inflow b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 
 from . import bounds
+from .beside import Beside
 from .convoys import best_itinerary
 from .formulation import HOUR, Mode
 from .result import Baseline, CostBreakdown, DatasetResult, Result, SolverStats
@@ -50,6 +52,7 @@ def solve(
     backend: str = "auto",
     baselines: bool = True,
     progress: Callable[[Progress], None] | None = None,
+    workers: int | None = None,
 ) -> Result:
     """Compute the optimal plan (makespan or cost objective, per `plan.objective`).
 
@@ -59,6 +62,9 @@ def solve(
     backend: "auto" (default, HiGHS through highspy), "highs" or "scip" (through OR-Tools).
     baselines: also compute the best network-only and shipping-only plans, for comparison.
     progress: called with a Progress at each step of the search.
+    workers: processes at once: with 2, the drive-pool bound runs in a child process beside the
+        search for plans, each with the whole time; with 1, one after the other. Default: 2 where
+        the machine has two cores or more.
 
     Returns a Result whose status is optimal, feasible (time ran out before the proof), infeasible
     (with `explanation`) or unknown (time ran out before any plan).
@@ -67,7 +73,9 @@ def solve(
     blocked = bounds.unreachable(plan)
     if blocked:
         return _unsolved(plan, "infeasible", blocked, clock)
-    optimise = _Optimiser(plan, backend, clock, progress)
+    if workers is None:
+        workers = 2 if (os.cpu_count() or 1) >= 2 else 1
+    optimise = _Optimiser(plan, backend, clock, progress, workers=max(1, workers))
     # the baselines first, within their share: what they leave unused (medium benchmark: network-
     # only is proven impossible in 0.2 s) goes to the main search, which can always use more
     share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
@@ -134,8 +142,11 @@ class _Optimiser:
         clock: Clock,
         progress: Callable[[Progress], None] | None,
         base: Mode = Mode(),
+        workers: int = 1,
     ):
         self.plan, self.backend, self.clock, self.progress, self.base = plan, backend, clock, progress, base
+        self.workers = workers
+        self.beside: Beside | None = None  # the pool bound's child process, when one runs
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
         self.start_horizon, self.grows = self._first_horizon()
@@ -153,6 +164,16 @@ class _Optimiser:
         return min(MAX_HORIZON, -(-guess // DAY) * DAY), True
 
     def refine(self) -> tuple[Outcome, Search]:
+        """The best plan (see `_refine`), and the bound that ran beside its search."""
+        outcome, search = self._refine()
+        if self.beside is not None:
+            # a proven plan needs no bound; otherwise the bound may use the time to the end
+            left = 0.0 if outcome.proven else self.clock.remaining()
+            self._raise(self.beside.result(None if left is None else left + BESIDE_GRACE))
+            self.beside = None
+        return outcome, search
+
+    def _refine(self) -> tuple[Outcome, Search]:
         """Convoys first (a plan fast), then the bounds, then the exact model with identical drives
         batched into few units, then finer, down to one drive each.
 
@@ -179,7 +200,11 @@ class _Optimiser:
             self.relaxed = relaxed_bound(self.plan, top, self.base, self.backend, bound_clock, bound_step)
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
-            if big:
+            if self.workers > 1:
+                # beside the search, from now to the end: its checks are slowest near the pool's
+                # optimum and can use all the time they get
+                self.pool_bound(best, top, Clock(self.clock.remaining()), bound_step)
+            elif big:
                 # a big plan skips the exact stages: the bound may have what is left
                 self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
             if best is not None and best[0].found is not None and drives and columns > CONVOY_ABOVE:
@@ -189,7 +214,7 @@ class _Optimiser:
                     if _better(self.plan, fine[0], best[0]):
                         best = fine
                 best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST)
-            if not big and best is not None and best[0].found is not None:
+            if not big and self.workers == 1 and best is not None and best[0].found is not None:
                 # after the better plans: the bound's checks are slowest near the optimum and can
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
@@ -240,7 +265,13 @@ class _Optimiser:
         """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`."""
         if best is None or best[0].found is None or self.inflow >= best[0].found.makespan * 0.99:
             return
-        pooled = pooled_bound(self.plan, self.inflow, top, self.base, self.backend, clock, resolution)
+        job = (self.plan, self.inflow, top, self.base, self.backend, clock.remaining(), resolution)
+        if self.workers > 1:
+            self.beside = Beside(_pooled_bound, *job)
+        else:
+            self._raise(_pooled_bound(None, *job))
+
+    def _raise(self, pooled: Fraction | None) -> None:
         if pooled is not None:
             self.relaxed = self.inflow = max(pooled, self.inflow)
 
@@ -483,6 +514,25 @@ class _Optimiser:
         return out
 
 
+def _pooled_bound(
+    report: Callable[[Fraction], None] | None,
+    plan: Plan,
+    lower: Fraction,
+    top: Fraction,
+    base: Mode,
+    backend: str,
+    seconds: float | None,
+    resolution: Fraction | None,
+) -> Fraction | None:
+    """search.pooled_bound with a clock of `seconds` from now, each point proven so far reported:
+    what a child process runs."""
+    return pooled_bound(plan, lower, top, base, backend, Clock(seconds), resolution, report)
+
+
+BESIDE_GRACE = 1.0
+"""Seconds past the search's end that the bound beside it may take to answer: HiGHS checks its
+clock between iterations, and the bound's answer is worth a moment (past that, the child is stopped
+and the finish reserve, FINISH_SHARE, absorbs the wait)."""
 BASELINE_SHARE = 0.05
 """Share of the time limit for the network-only and shipping-only baselines, run first; what they
 leave goes to the main search (medium benchmark: network-only is proven impossible in 0.2 s, and

@@ -110,7 +110,8 @@ def solve_task(task: Task) -> Solved:
     from ..solve import solve  # the solver stack is imported in the worker, once per process
 
     plan = plan_from_data(apply_overrides(task.data, task.overrides))
-    result = solve(plan, time_limit=task.time_limit, backend=task.backend, baselines=False)
+    # one process per scenario: the scenarios already fill the cores
+    result = solve(plan, time_limit=task.time_limit, backend=task.backend, baselines=False, workers=1)
     row = row_from(plan, result, task.name, dict(task.values))
     return Solved(row, result if task.keep_result else None)
 
