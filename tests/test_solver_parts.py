@@ -7,7 +7,9 @@ whole numbers instead (2 GB/s = 7.2 TB/h) and the docstrings do the arithmetic.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.benchmarks.generate import generate
+from tests.beside_jobs import report_then_fail, report_then_sleep, square
 from transferplan.backend import LinearModel, Status, solve_model
 from transferplan.beside import Beside
 from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinerary, cycles
@@ -28,6 +31,7 @@ from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
 START = "2026-12-01T00:00Z"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_plan(name: str, **sections: Any) -> Plan:
@@ -503,48 +507,48 @@ def test_a_courier_route_with_no_departure_in_the_grid_sends_no_courier_alone() 
     assert routes == frozenset({(a, "out", Fraction(0))}) and reads == []
 
 
-def _square(report: Any, x: int) -> int:
-    return x * x
-
-
-def _report_then_sleep(report: Any, path: Path) -> int:
-    report(1)
-    report(2)
-    time.sleep(1.0)
-    path.write_text("still running")
-    return 3
-
-
-def _report_then_fail(report: Any) -> None:
-    report(5)
-    raise RuntimeError("the child fails")
-
-
-def _square_beside(x: int) -> int:
-    return Beside(_square, x).result(10)  # type: ignore[no-any-return]
-
-
 def test_beside_returns_what_its_child_process_computed() -> None:
-    assert Beside(_square, 12).result(10) == 144
+    assert Beside(square, 12).result(10) == 144
 
 
 def test_beside_stops_a_late_child_and_keeps_its_last_report(tmp_path: Path) -> None:
     """A child not done by the deadline is stopped, not left running (the file it would write a
-    second later never appears), and what it reported last is the answer; a child that fails
-    leaves its last report too."""
+        second later never appears), and what it reported last is the answer; a child that fails
+        leaves its last report too. (The child is a fresh interpreter: about 0.5 s to start; the job
+    reports at once, then sleeps 3 s.)"""
     late = tmp_path / "late.txt"
     started = time.monotonic()
-    assert Beside(_report_then_sleep, late).result(0.3) == 2
-    assert time.monotonic() - started < 1.0
-    time.sleep(1.5)
+    assert Beside(report_then_sleep, late).result(2.0) == 2
+    assert time.monotonic() - started < 3.0
+    time.sleep(2.5)
     assert not late.exists()
-    assert Beside(_report_then_sleep, late).result(10) == 3
+    assert Beside(report_then_sleep, late).result(10) == 3
     assert late.exists()
-    assert Beside(_report_then_fail).result(10) == 5
+    assert Beside(report_then_fail).result(10) == 5
 
 
-def test_beside_runs_in_the_caller_where_no_child_may_start() -> None:
-    """A process pool's workers are daemonic and may not start processes (the what-if sweeps run
-    scenarios in them): the function then runs in the worker itself."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        assert pool.apply(_square_beside, (7,)) == 49
+def test_beside_runs_in_the_caller_where_no_child_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert Beside(square, 7).result(10) == 49
+
+
+def test_beside_never_runs_the_callers_script_again(tmp_path: Path) -> None:
+    """A script with no `if __name__ == "__main__"` guard, from a process with a second thread: the
+    child must not run the script's top level (multiprocessing's spawn did, and the bound was lost),
+    and the answer comes back."""
+    log = tmp_path / "runs.txt"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import threading\n"
+        "from transferplan.beside import Beside\n"
+        "from tests.beside_jobs import square\n"
+        "threading.Thread(target=lambda: None).start()\n"
+        f"with open({str(log)!r}, 'a') as f:\n"
+        "    f.write('run\\n')\n"
+        "print(Beside(square, 9).result(30))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "81\n"
+    assert log.read_text() == "run\n"
