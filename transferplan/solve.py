@@ -167,9 +167,11 @@ class _Optimiser:
         """The best plan (see `_refine`), and the bound that ran beside its search."""
         outcome, search = self._refine()
         if self.beside is not None:
-            # a proven plan needs no bound; otherwise the bound may use the time to the end
+            # a proven plan needs no bound; otherwise the bound may use the time to the end, and
+            # no more (medium at 5 s: with a second's grace the call took 5.3 s); a bound cut off
+            # there still leaves the last point it proved
             left = 0.0 if outcome.proven else self.clock.remaining()
-            self._raise(self.beside.result(None if left is None else left + BESIDE_GRACE))
+            self._raise(self.beside.result(None if left is None else max(0.0, left)))
             self.beside = None
         return outcome, search
 
@@ -529,10 +531,6 @@ def _pooled_bound(
     return pooled_bound(plan, lower, top, base, backend, Clock(seconds), resolution, report)
 
 
-BESIDE_GRACE = 1.0
-"""Seconds past the search's end that the bound beside it may take to answer: HiGHS checks its
-clock between iterations, and the bound's answer is worth a moment (past that, the child is stopped
-and the finish reserve, FINISH_SHARE, absorbs the wait)."""
 BASELINE_SHARE = 0.05
 """Share of the time limit for the network-only and shipping-only baselines, run first; what they
 leave goes to the main search (medium benchmark: network-only is proven impossible in 0.2 s, and
