@@ -258,19 +258,18 @@ def _solve_highs(
     # then drops the solution and can end "infeasible" or "optimal" wrongly (a two-drive plan
     # with a known 25.8 h solution was called infeasible). Without presolve it is right.
     mangled = integer and "transformNewIntegerFeasibleSolution" in printed.text
-    spent = time.monotonic() - began
-    left = None if time_limit is None else time_limit - spent
-    if integer and (mangled or raw == statuses.kUnboundedOrInfeasible) and (left is None or left > 0.05):
-        h.setOptionValue("presolve", "off")
-        if left is not None:  # the whole solve keeps to the limit (the retry had it afresh: 2x)
-            h.setOptionValue("time_limit", float(left))
+    again = None
+    if integer and (mangled or raw == statuses.kUnboundedOrInfeasible):
         if start:
             h.setSolution(len(start), index, given)
-        with _stdout_to_stderr():
-            h.run()
-        raw = h.getModelStatus()
-    if not integer and n > IPM_ABOVE and raw == statuses.kUnknown:
-        raw = _crossover(h, time_limit, began, stop_below)
+        again = _run_again(h, "presolve", "off", time_limit, began)
+    # An interior point run that ended imprecise ("unknown") has no bound to give, so a check
+    # short of `stop_below` would prove nothing (large benchmark: LP bound checks by 520-548 h
+    # ended so, and the bound stayed at 416 h): crossover after all, about a second there.
+    short = stop_below is None or h.getInfo().objective_function_value < stop_below
+    if not integer and n > IPM_ABOVE and raw == statuses.kUnknown and short:
+        again = _run_again(h, "run_crossover", "on", time_limit, began)
+    raw = raw if again is None else again
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if raw == statuses.kOptimal:
@@ -300,17 +299,14 @@ def _solve_highs(
     )
 
 
-def _crossover(h: Any, time_limit: float | None, began: float, stop_below: float | None) -> Any:
-    """Crossover after all, for an interior point run that ended imprecise ("unknown"), when its
-    answer is needed: HiGHS then has no bound to give, so a feasibility check short of
-    `stop_below` would prove nothing (large benchmark: LP bound checks by 520-548 h ended so, and
-    the bound stayed at 416 h). From the interior point it takes about a second there."""
-    if stop_below is not None and h.getInfo().objective_function_value >= stop_below:
-        return h.getModelStatus()  # the check has its answer: the solution reaches the target
+def _run_again(h: Any, option: str, value: str, time_limit: float | None, began: float) -> Any:
+    """Run HiGHS once more with `option` set to `value`, within what is left of `time_limit` since
+    `began` (the whole solve keeps to the limit: a retry given it afresh took 2x). The new model
+    status, or None when no time is left for it."""
     left = None if time_limit is None else time_limit - (time.monotonic() - began)
     if left is not None and left <= 0.05:
-        return h.getModelStatus()
-    h.setOptionValue("run_crossover", "on")
+        return None
+    h.setOptionValue(option, value)
     if left is not None:
         h.setOptionValue("time_limit", float(left))
     with _stdout_to_stderr():
