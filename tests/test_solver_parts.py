@@ -260,8 +260,8 @@ def test_the_pool_bound_falls_between_grid_points_and_proves_with_a_plain_feasib
 
 
 def test_the_pool_bound_climbs_from_below_and_does_not_spend_its_time_above_the_optimum() -> None:
-    """On the medium benchmark the pool cannot deliver by 296 h (about 15 s to prove), and by 304 h
-    HiGHS settles nothing in 120 s. Between the LP bound (260.9 h) and a plan (320.14 h) the event
+    """On the medium benchmark the pool cannot deliver by 296 h (about 12 s to prove), and by 304 h
+    HiGHS takes about 40 s. Between the LP bound (260.9 h) and a plan (320.14 h) the event
     grid's points are 260, 272, 274, 280, 282, 284, 296, 298, 304, ... h: bisection checks 284 h,
     then 304 h, and spends half its time there for nothing (288.5 h in 14 s). Climbing from the LP
     bound checks only points that settle until the first that does not: 296 h within 30 s."""

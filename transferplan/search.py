@@ -147,6 +147,7 @@ class Search:
         relax: bool = False,
         start: dict[int, float] | None = None,
         stop_below: float | None = None,
+        proof: bool = False,
     ) -> Solution:
         self.last_size = model.size
         limit = self.clock.slice(share)
@@ -157,7 +158,7 @@ class Search:
             # outlast a short limit many times over (18 s on a 0.3 s limit, large benchmark)
             return Solution(Status.UNKNOWN, np.zeros(0), None, None, 0.0)
         self.solves += 1
-        return solve_model(model, self.backend, limit, relax=relax, start=start, stop_below=stop_below)
+        return solve_model(model, self.backend, limit, relax=relax, start=start, stop_below=stop_below, proof=proof)
 
     def truncated(self, j: int) -> Grid:
         return Grid(self.grid.points[: j + 1], self.grid.exact)
@@ -175,7 +176,7 @@ class Search:
         """
         if prove:
             form = Formulation(self.plan, self.truncated(j), mode or self.base)
-            sol = self._run(form.model, share, relax, None if relax else self.start_for(form))
+            sol = self._run(form.model, share, relax, None if relax else self.start_for(form), proof=True)
             if sol.found:
                 return Status.FEASIBLE, Found(form, sol, self.grid.points[j], done_point(form, sol))
             return (Status.INFEASIBLE if sol.status is Status.INFEASIBLE else Status.UNKNOWN), None
