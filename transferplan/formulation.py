@@ -583,12 +583,13 @@ class Formulation:
                 # on a coarse grid the rows cost more than they give (large benchmark at 300 s,
                 # 4-7 h steps: a pool bound of 560 h with them, 584 h without)
                 self._cohort_reads(d, carried)
+            mine = {j: j for j in carried}
             for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
                     writes = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if is_write]
                     reads = [(col, 1.0) for _k, col, is_write in self.ops_at[d.name, s, i] if not is_write]
                     # leaving (+1) and arriving (-1) departures at this point, as carried bytes
-                    moves = [(carried[j], sign) for j, sign in self._moves(s, i, {j: j for j in carried})]
+                    moves = [(carried[j], sign) for j, sign in self._moves(s, i, mine)]
                     # held(i) = held(i-1) + writes(i-1) - reads(i-1) - leaving(i) + arriving(i)
                     before = []
                     if i > 0:
