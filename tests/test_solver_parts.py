@@ -440,6 +440,11 @@ def test_a_short_time_limit_still_returns_the_first_plan(workers: int) -> None:
     assert result.makespan_hours is not None and result.makespan_hours <= 344
 
 
+def test_no_workers_is_refused_not_taken_for_one() -> None:
+    with pytest.raises(ValueError, match="workers must be at least 1, not 0"):
+        solve(lane_plan(), baselines=False, time_limit=5, workers=0)
+
+
 def test_a_rounding_crumb_is_not_the_last_delivery() -> None:
     """Bytes are whole per arrival, so a dataset counts as delivered within a byte per arrival, as
     the verifier's replay counts it. 10 bytes due: 10 by 5 h and a 1-byte crumb at 8 h is

@@ -67,15 +67,18 @@ def solve(
         the machine has two cores or more.
 
     Returns a Result whose status is optimal, feasible (time ran out before the proof), infeasible
-    (with `explanation`) or unknown (time ran out before any plan).
+    (with `explanation`) or unknown (time ran out before any plan). Raises ValueError for
+    `workers` below 1, as the command line refuses `--workers 0`.
     """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     clock = Clock(time_limit)
     blocked = bounds.unreachable(plan)
     if blocked:
         return _unsolved(plan, "infeasible", blocked, clock)
     if workers is None:
         workers = 2 if (os.cpu_count() or 1) >= 2 else 1
-    optimise = _Optimiser(plan, backend, clock, progress, workers=max(1, workers))
+    optimise = _Optimiser(plan, backend, clock, progress, workers=workers)
     # the baselines first, within their share: what they leave unused (medium benchmark: network-
     # only is proven impossible in 0.2 s) goes to the main search, which can always use more
     share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
