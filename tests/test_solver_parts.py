@@ -162,6 +162,33 @@ def test_given_routes_are_kept_and_the_data_fills_them() -> None:
     assert taken <= routes
 
 
+def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:
+    """Two drives, a courier carrying two (the lane of the convoy test below, whose optimum is
+    25.78 h: out together at 0 h, back at 13 h). With the counts fixed to two drives out at 0 h
+    and two back at 14 h, an hour late, they are read from 24 h one after the other: 24 + 2 x
+    25/18 = 26.78 h. Which drive is which is the model's choice; no other departure is taken, and
+    the replay accepts the plan. With one drive back instead of two, 10 TB of the 20 never leave
+    the source: no plan."""
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    hour = Fraction(HOUR)
+    counts = frozenset({("out", 0 * hour, 2), ("back", 14 * hour, 2)})
+    outcome = minimise_makespan(Search(plan, grid, Mode(counts=counts), "highs", Clock(30)), Fraction(0))
+    assert outcome.found is not None
+    assert float(outcome.found.makespan) / HOUR == pytest.approx(24 + 2 * 25 / 18, abs=1e-3)
+    form, values = outcome.found.formulation, outcome.found.solution.values
+    taken: dict[tuple[str, Fraction], int] = {}
+    for (_unit, j), col in form.x.items():
+        if values[col] > 0.5:
+            key = (form.route_deps[j].route, form.route_deps[j].time)
+            taken[key] = taken.get(key, 0) + 1
+    assert taken == {("out", 0 * hour): 2, ("back", 14 * hour): 2}
+    result = verified_result(plan, outcome, outcome.found, None, Clock(None), outcome.solves)
+    assert result.verified, result.violations[:3]
+    short = frozenset({("out", 0 * hour, 2), ("back", 14 * hour, 1)})
+    assert minimise_makespan(Search(plan, grid, Mode(counts=short), "highs", Clock(30)), Fraction(0)).found is None
+
+
 @pytest.mark.parametrize("top_hours", [46, 60])
 def test_fixed_routes_are_timed_below_a_coarse_completion(top_hours: int) -> None:
     """The routes of the test above finish at 45.39 h. Timed again on the plan's grid after a

@@ -41,6 +41,8 @@ class Mode:
     cost_cap: float | None = None  # cost at most this (lexicographic second phase)
     unit_limit: int | None = None  # at most this many units per group of identical drives (None: one each)
     routes: frozenset[tuple[str, str, Fraction]] | None = None  # fixed itinerary: (unit, route, departure)
+    # drives on each departure (route, departure, drives), none on the others; which drives is free
+    counts: frozenset[tuple[str, Fraction, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Formulation:
                 if unit in self.drive_sites:
                     self.drive_sites[unit] |= {plan.routes[route].from_, plan.routes[route].to}
         self.route_deps: dict[int, Departure] = dict(enumerate(self.deps))
+        self.counts = {(route, time): n for route, time, n in self.mode.counts or ()}
         self.open = {
             name: [float(s) / HOUR for s in self.grid.open_seconds(self._windows(name))]
             if link.windows
@@ -377,6 +380,9 @@ class Formulation:
             drives = [(self.x[d.name, j], float(d.count)) for d in self.drives if (d.name, j) in self.x]
             if route.max_drives is not None:
                 m.row(drives, ub=route.max_drives)
+            if self.mode.counts is not None:
+                wanted = float(self.counts.get((dep.route, dep.time), 0))
+                m.row(drives, wanted, wanted)
             if j in self.u:
                 m.row(drives + [(self.u[j], -float(plan.couriers[route.courier].carry))], ub=0.0)  # type: ignore[index]
             if route.cost_per_trip > 0:

@@ -37,7 +37,7 @@ from .search import (
     relaxed_cost_bound,
 )
 from .timegrid import Grid, build_grid
-from .unpool import unpool
+from .unpool import departure_counts, unpool
 
 __all__ = ["solve", "Progress"]
 
@@ -364,11 +364,14 @@ class _Optimiser:
         self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, share: float
     ) -> tuple[Outcome, Search]:
         """Better plans from the drive pool (see unpool.py): a pool solution delivering everything
-        somewhat before the best plan so far, split into per-drive routes and timed exactly;
-        repeated while time allows, each time lower: below the new best plan when it helped, below
-        the last target when it did not (how well a pool solution splits varies: on the medium
-        benchmark pool solutions by 340 h and 334 h split into nothing better than the convoys'
-        344 h, those by 316 h and 310 h into plans by 322 h). Ends when the pool finds nothing."""
+        somewhat before the best plan so far, split into per-drive routes and timed exactly, and
+        (where the per-drive model is small enough) its drive counts taken by the per-drive model
+        (`counted`); repeated while time allows, each time lower: below the new best plan when it
+        helped, below the last target when it did not. Ends when the pool finds nothing.
+
+        Medium benchmark at 300 s: convoys 328 h; the pool by 321.4 h gave 318.2 h at 80 s, the
+        pool by 311.8 h (50 s to find) gave 310.8 h through its counts at 151 s, where first in,
+        first out gave no plan by 340 h."""
         clock = self.share(share, of_left=0.8)
         target = None
         while not clock.out() and best[0].found is not None:
@@ -381,11 +384,37 @@ class _Optimiser:
                 break
             routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
             timed = self.timed(routes, top, self.inflow, None)
+            if estimated_columns(self.plan, grid.intervals, None) <= MIP_COLUMNS:
+                counts = departure_counts(pooled.formulation, pooled.solution.values)
+                counted = self.counted(counts, routes, top, clock)
+                if timed is None or _better(self.plan, counted[0], timed[0]):
+                    timed = counted
             if timed is None or timed[0].found is None or not _better(self.plan, timed[0], best[0]):
                 continue
-            best, self.hint = timed, routes
+            best, self.hint = timed, _routes_of(timed[0].found)
             timed[1].say(f"the drive pool's routes deliver everything by {float(timed[0].found.makespan) / HOUR:.1f} h")
         return best
+
+    def counted(
+        self,
+        counts: frozenset[tuple[str, Fraction, int]],
+        routes: frozenset[tuple[str, str, Fraction]],
+        top: Fraction,
+        within: Clock,
+    ) -> tuple[Outcome, Search]:
+        """The earliest per-drive plan taking a pool solution's drive counts on each departure, the
+        per-drive model choosing which drives (`routes`, one such choice, is its MIP start).
+
+        First in, first out is one choice of many, and not always a good one: on the medium
+        benchmark the pool's optimum (309.07 h, proven in 328 s) taken this way gives a per-drive
+        plan of 309.07 h too (the exact model found it within 10 s). Never proven: the counts are
+        given."""
+        mode = replace(self.base, counts=counts)
+        clock = self.share(COUNTED_SHARE)
+        left = within.remaining()
+        if clock.limit is not None and left is not None:
+            clock = Clock(min(clock.limit, left))
+        return self._kept(self.run(mode, clock=clock, upper=top, hint=routes))
 
     def share(self, share: float, of_left: float = 0.5) -> Clock:
         """A clock for one phase: `share` of the time limit, never more than `of_left` of what is left."""
@@ -421,6 +450,7 @@ class _Optimiser:
         upper: Fraction | None = None,
         resolution: Fraction | None = None,
         lower: Fraction | None = None,
+        hint: frozenset[tuple[str, str, Fraction]] | None = None,
     ) -> tuple[Outcome, Search]:
         plan = self.plan
         clock = clock or self.clock
@@ -429,7 +459,7 @@ class _Optimiser:
             grid = build_grid(plan, horizon, resolution or plan.resolution)
             search = Search(plan, grid, base, self.backend, clock, self.progress)
             if base.routes is None:
-                search.hint = self.hint
+                search.hint = hint or self.hint
             units = (
                 f", {len(plan.drive_names())} drives in {base.unit_limit} units per group" if base.unit_limit else ""
             )
@@ -577,12 +607,13 @@ and the bound needs the time (16 s to prove nothing by 296 h)."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
+COUNTED_SHARE = 0.15
+"""Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
 """How far below the best plan (or the last target that gave nothing better) each drive-pool
-solution is asked to deliver. Since the pool reads a departure's bytes on its own drives only, it
-cannot deliver the medium benchmark by 304 h, and a target below that is never reached: at 4 %
-the second target (305.5 h, the grid's 308 h) took the rest of the share for nothing; at 2 % the
-first (320 h) gives 318.2 h at 14 s of 60."""
+solution is asked to deliver. The pool's optimum on the medium benchmark is 309.07 h, and a pool
+solution is slow to find near it (by 311.8 h: 50-60 s; by 321.4 h: a few seconds); at 2 % the
+second target (311.8 h) gives 310.8 h."""
 BOUND_COLUMNS = 30_000
 """The bound's LP is solved on the plan's own grid when about this small (pooled drives), else on
 the coarse grid (medium benchmark: 0.1 s per LP on its event grid; large: 9 s at 293 intervals)."""
@@ -629,6 +660,13 @@ def _better(plan: Plan, new: Outcome, old: Outcome) -> bool:
             new.found.makespan <= old.found.makespan and new.proven
         )
     return new.found.cost < old.found.cost - 1e-6 or (new.found.cost <= old.found.cost + 1e-6 and new.proven)
+
+
+def _routes_of(found: Found) -> frozenset[tuple[str, str, Fraction]]:
+    """A found plan's route decisions (unit, route, departure time): a MIP start for later stages."""
+    form, values = found.formulation, found.solution.values
+    deps = form.route_deps
+    return frozenset((unit, deps[j].route, deps[j].time) for (unit, j), col in form.x.items() if values[col] > 0.5)
 
 
 def _timeout_words(clock: Clock) -> str:

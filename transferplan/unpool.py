@@ -37,6 +37,14 @@ def pool_counts(form: Formulation, values: Sequence[float] | np.ndarray) -> list
     return out
 
 
+def departure_counts(form: Formulation, values: Sequence[float] | np.ndarray) -> frozenset[tuple[str, Fraction, int]]:
+    """(route, departure time, drives) of a pooled solution: its drive counts, for `Mode.counts`."""
+    counts: dict[tuple[str, Fraction], int] = defaultdict(int)
+    for dep, _unit, drives in pool_counts(form, values):
+        counts[dep.route, dep.time] += drives
+    return frozenset((route, time, n) for (route, time), n in counts.items())
+
+
 def unpool(
     plan: Plan, form: Formulation, values: Sequence[float] | np.ndarray, grid: Grid
 ) -> frozenset[tuple[str, str, Fraction]]:
