@@ -25,8 +25,16 @@ from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinera
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.schedule import _last_needed
 from transferplan.schema import Plan
-from transferplan.search import Clock, Search, minimise_makespan, pool_solution, pooled_bound, relaxed_bound
-from transferplan.solve import _Optimiser, solve, verified_result
+from transferplan.search import (
+    Clock,
+    Outcome,
+    Search,
+    minimise_makespan,
+    pool_solution,
+    pooled_bound,
+    relaxed_bound,
+)
+from transferplan.solve import _Optimiser, _pooled_bound, solve, verified_result
 from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
@@ -330,6 +338,28 @@ def test_the_pool_bound_never_passes_a_proven_optimum() -> None:
     pooled = pooled_bound(plan, Fraction(0), Fraction(72 * HOUR), Mode(), "highs", Clock(30))
     assert pooled is not None
     assert float(pooled) / HOUR == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+
+
+def test_the_pool_bound_stage_hands_back_the_pools_optimum_drive_by_drive() -> None:
+    """The lane above: the pool's optimum is the plan's, 23 + 2 x 25/18 = 25.78 h (both drives
+    out at 0 h, back at 13 h, written and read one after the other). The pool bound's stage
+    climbs to it, then has the per-drive model take that solution's drive counts: a plan of
+    25.78 h that the replay accepts, which meets the bound. The in-process solve (one worker)
+    takes that plan and its bound and calls it optimal."""
+    plan = lane_plan(carry=2, drives=2)
+    optimum = 23 + 2 * 25 / 18
+    report = _pooled_bound(None, plan, Fraction(0), Fraction(72 * HOUR), Mode(), "highs", 30.0, None)
+    assert report.bound is not None and float(report.bound) / HOUR == pytest.approx(optimum, abs=1e-3)
+    made = report.plan
+    assert made is not None and made.formulation.mode.counts is not None
+    assert float(made.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
+    outcome = Outcome(made, None, False)
+    result = verified_result(plan, outcome, made, report.bound, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+    assert result.gap == pytest.approx(0, abs=1e-6)
+    solved = solve(plan, baselines=False, time_limit=30, workers=1)
+    assert solved.status == "optimal" and solved.verified
+    assert solved.makespan_hours == pytest.approx(optimum, abs=1e-3)
 
 
 def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:

@@ -361,6 +361,7 @@ def pooled_bound(
     clock: Clock,
     resolution: Fraction | None = None,
     proven_so_far: Callable[[Fraction], None] | None = None,
+    pool_plans: Callable[[Found], None] | None = None,
 ) -> Fraction | None:
     """A makespan bound above `lower`, from the drive-pool relaxation solved as a MIP.
 
@@ -380,18 +381,23 @@ def pooled_bound(
     Upwards from `lower`, then by bisection: a check far below the pool's optimum is fast, one
     above it can be slower than any below, and plain bisection starts in the middle. The climb
     moves an eighth of what is left to `upper` at a time, and one point at a time once a check was
-    slow. Returns the highest bound proven, or None.
+    slow. Returns the highest bound proven, or None; `pool_plans` is handed each pool solution
+    that completes earlier than those before it (at the end of the climb, the pool's optimum).
     """
     grid = build_grid(plan, upper, resolution or plan.resolution)
     search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, phase="bound")
     lo, hi = max(0, grid.floor(lower)), grid.intervals
     climbing, slow, checked = True, False, False
     best: Fraction | None = None
+    earliest: Fraction | None = None
 
     def settle(j: int, share: float) -> bool:
         """Bound the pool's earliest completion in (t_j-1, t_j]; True when it is t_j or later."""
-        nonlocal best
+        nonlocal best, earliest
         found, last = search.exact_last(j, share=share, prove=True)
+        if found is not None and pool_plans is not None and (earliest is None or found.makespan < earliest):
+            earliest = found.makespan
+            pool_plans(found)
         if last is None or last <= 0:
             return False
         length = grid.points[j] - grid.points[j - 1]
