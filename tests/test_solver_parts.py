@@ -29,6 +29,7 @@ from transferplan.search import (
     Clock,
     Outcome,
     Search,
+    cheapest_at,
     minimise_makespan,
     pool_solution,
     pooled_bound,
@@ -360,6 +361,34 @@ def test_the_pool_bound_stage_hands_back_the_pools_optimum_drive_by_drive() -> N
     solved = solve(plan, baselines=False, time_limit=30, workers=1)
     assert solved.status == "optimal" and solved.verified
     assert solved.makespan_hours == pytest.approx(optimum, abs=1e-3)
+
+
+def test_a_plan_from_the_pool_bound_replaces_a_later_one_and_only_a_later_one() -> None:
+    """The search for plans ended with the lane's two drives going separately, the second only
+    at 22 h with the one courier (45.39 h, as in the fixed-routes test above), or with nothing.
+    The pool bound's stage brought back the 25.78 h plan above: it replaces both, with a search on
+    its own grid for the steps that follow (cheapest among the fastest). Against the optimum
+    found by the search itself it changes nothing."""
+    plan = lane_plan(carry=2, drives=2)
+    report = _pooled_bound(None, plan, Fraction(0), Fraction(72 * HOUR), Mode(), "highs", 30.0, None)
+    assert report.plan is not None
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    optimiser._take(report)
+    assert optimiser.inflow == report.bound
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    a, b = (d.name for d in Formulation(plan, grid, Mode(require_all=False, routes=frozenset())).drives)
+    hour = Fraction(HOUR)
+    routes = frozenset({(a, "out", 0 * hour), (a, "back", 12 * hour), (b, "out", 22 * hour), (b, "back", 34 * hour)})
+    later = minimise_makespan(Search(plan, grid, Mode(routes=routes), "highs", Clock(30)), Fraction(0))
+    assert later.found is not None and float(later.found.makespan) / HOUR == pytest.approx(44 + 25 / 18, abs=1e-3)
+    for outcome in (later, Outcome(None, None, False)):
+        taken, search = optimiser.adopt(outcome, Search(plan, grid, Mode(), "highs", Clock(30)))
+        assert taken.found is report.plan and not taken.proven
+        assert search.grid.points == report.plan.formulation.grid.points
+        result = verified_result(plan, taken, cheapest_at(search, report.plan), report.bound, Clock(None), 0)
+        assert result.verified and result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+    best = minimise_makespan(Search(plan, grid, Mode(), "highs", Clock(30)), Fraction(0))
+    assert best.proven and optimiser.adopt(best, Search(plan, grid, Mode(), "highs", Clock(30)))[0] is best
 
 
 def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:

@@ -179,17 +179,21 @@ class _Optimiser:
             left = 0.0 if outcome.proven else self.clock.remaining()
             self._take(self.beside.result(None if left is None else max(0.0, left)))
             self.beside = None
-        offered = None if self.pool_plan is None else Outcome(self.pool_plan, None, False, outcome.solves)
-        if offered is not None and _better(self.plan, offered, outcome):
-            made = self.pool_plan
-            assert made is not None
-            form = made.formulation
-            search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
-            search.solves = outcome.solves
-            search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
-            self.candidates.append((offered, search))
-            outcome = offered
-        return outcome, search
+        return self.adopt(outcome, search)
+
+    def adopt(self, outcome: Outcome, search: Search) -> tuple[Outcome, Search]:
+        """The plan the pool bound's stage made, with a search on its own grid, when it is better
+        than `outcome`; else `outcome` and `search` as they are."""
+        made = self.pool_plan
+        offered = None if made is None else Outcome(made, None, False, outcome.solves)
+        if made is None or offered is None or not _better(self.plan, offered, outcome):
+            return outcome, search
+        form = made.formulation
+        search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
+        search.solves = outcome.solves
+        search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
+        self.candidates.append((offered, search))
+        return offered, search
 
     def _refine(self) -> tuple[Outcome, Search]:
         """Convoys first (a plan fast), then the bounds, then the exact model with identical drives
