@@ -287,7 +287,10 @@ class _Optimiser:
         """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`."""
         if best is None or best[0].found is None or self.inflow >= best[0].found.makespan * 0.99:
             return
-        job = (self.plan, self.inflow, top, self.base, self.backend, clock.remaining(), resolution)
+        # in a child the plan from the pool's drive counts may take all the time left; in turn
+        # with the search, no more than `counted` gets there
+        cap = None if self.workers > 1 or self.clock.limit is None else self.clock.limit * COUNTED_SHARE
+        job = (self.plan, self.inflow, top, self.base, self.backend, clock.remaining(), resolution, cap)
         if self.workers > 1:
             self.beside = Beside(_pooled_bound, *job)
         else:
@@ -584,10 +587,11 @@ def _pooled_bound(
     backend: str,
     seconds: float | None,
     resolution: Fraction | None,
+    plan_seconds: float | None = None,
 ) -> PoolReport:
     """search.pooled_bound with a clock of `seconds` from now, each bound proven so far reported;
-    then, with the time left, the per-drive plan that takes the drive counts of the earliest pool
-    solution the climb met: what a child process runs.
+    then, with the time left (at most `plan_seconds`), the per-drive plan that takes the drive
+    counts of the earliest pool solution the climb met: what a child process runs.
 
     The climb ends at the pool's optimum when it has the time, and that optimum taken drive by
     drive can be the plan's (medium benchmark: 309.07 h both, the climb's solution at 219 s)."""
@@ -603,7 +607,8 @@ def _pooled_bound(
 
     pooled_bound(plan, lower, top, base, backend, clock, resolution, proven, pools.append)
     if pools and pools[-1].makespan < top and not clock.out():
-        made = _drive_by_drive(plan, pools[-1], top, base, backend, clock, state.bound)
+        within = clock if plan_seconds is None else _within(Clock(plan_seconds), clock)
+        made = _drive_by_drive(plan, pools[-1], top, base, backend, within, state.bound)
         if made is not None:
             state = replace(state, plan=made)
     return state
