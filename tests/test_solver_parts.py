@@ -177,7 +177,11 @@ def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:
     and two back at 14 h, an hour late, they are read from 24 h one after the other: 24 + 2 x
     25/18 = 26.78 h. Which drive is which is the model's choice; no other departure is taken, and
     the replay accepts the plan. With one drive back instead of two, 10 TB of the 20 never leave
-    the source: no plan."""
+    the source: no plan.
+
+    The counts are given, so the search proves nothing about plans that choose other counts: the
+    lane's optimum is 23 + 2 x 25/18 = 25.78 h (back at 13 h), below this plan's 26.78 h, and the
+    search claims neither optimality nor a bound."""
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     hour = Fraction(HOUR)
@@ -185,6 +189,7 @@ def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:
     outcome = minimise_makespan(Search(plan, grid, Mode(counts=counts), "highs", Clock(30)), Fraction(0))
     assert outcome.found is not None
     assert float(outcome.found.makespan) / HOUR == pytest.approx(24 + 2 * 25 / 18, abs=1e-3)
+    assert not outcome.proven and outcome.lower_bound is None
     form, values = outcome.found.formulation, outcome.found.solution.values
     taken: dict[tuple[str, Fraction], int] = {}
     for (_unit, j), col in form.x.items():

@@ -270,8 +270,12 @@ def model_is_exact(form: Formulation) -> bool:
     """
     plain = all(form.reach[q] <= {site for site, _, _ in c.origins} | {c.to} for q, c in form.flows.items())
     no_io = all(site.io_rate is None for site in form.plan.sites.values())
-    # batched drives or given routes: a proof holds for that restricted model only
-    free = form.mode.routes is None and (form.mode.unit_limit is None or all(d.count == 1 for d in form.drives))
+    # batched drives, given routes or given drive counts: a proof holds for that restricted model only
+    free = (
+        form.mode.routes is None
+        and form.mode.counts is None
+        and (form.mode.unit_limit is None or all(d.count == 1 for d in form.drives))
+    )
     return form.grid.exact and plain and no_io and free
 
 
@@ -375,7 +379,7 @@ def pooled_bound(
     primal heuristics: when it is infeasible the point is proven, and when the pool fits in the
     interval the solver's bound on its length is a bound between the two points. HiGHS proves
     the pool short by 304 h so in 13-18 s, where the plain feasibility model (`check(prove=True)`)
-    takes 27-55 s (medium, three seeds each); at 300 s the climb ends at the pool's optimum,
+    takes 27-55 s (medium, three random seeds of HiGHS each); at 300 s the climb ends at the pool's optimum,
     309.07 h, in 219 s, where it stopped at 308 h.
 
     Upwards from `lower`, then by bisection: a check far below the pool's optimum is fast, one
