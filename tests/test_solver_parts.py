@@ -96,6 +96,23 @@ def test_highs_takes_a_mip_start_and_keeps_an_incumbent() -> None:
     assert sol.found and sol.objective is not None and sol.objective >= 9 - 1e-9
 
 
+def test_a_minimisation_stops_at_a_solution_known_to_be_good_enough() -> None:
+    """min -(5a + 4b + 3c) under the three rows of the first test: the optimum is -13 (a = 2,
+    c = 1). Started from a = 1, b = 1 (-9) and told that -9 is enough, HiGHS stops at the start;
+    told nothing, it goes on to -13."""
+    model = LinearModel()
+    a, b, c = (model.var(0, 10, integer=True) for _ in range(3))
+    model.row([(a, 2), (b, 3), (c, 1)], ub=5)
+    model.row([(a, 4), (b, 1), (c, 2)], ub=11)
+    model.row([(a, 3), (b, 4), (c, 2)], ub=8)
+    model.set_objective([(a, -5), (b, -4), (c, -3)])
+    start = {a: 1.0, b: 1.0, c: 0.0}
+    stopped = solve_model(model, "highs", time_limit=10, start=start, stop_at=-9)
+    assert stopped.status is Status.FEASIBLE and stopped.objective == pytest.approx(-9)
+    full = solve_model(model, "highs", time_limit=10, start=start)
+    assert full.status is Status.OPTIMAL and full.objective == pytest.approx(-13)
+
+
 def test_cycles_from_home_and_one_way_paths() -> None:
     plan = lane_plan()
     assert cycles(plan, "gpu") == [("out", "back")]

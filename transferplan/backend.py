@@ -153,6 +153,7 @@ def solve_model(
     start: dict[int, float] | None = None,
     stop_below: float | None = None,
     proof: bool = False,
+    stop_at: float | None = None,
 ) -> Solution:
     """Solve `model` (its LP relaxation when `relax`) with one of BACKENDS.
 
@@ -161,6 +162,8 @@ def solve_model(
     is below this; the Solution's `bound` then says so.
     `proof` (HiGHS only): the caller expects the model to be infeasible (a bound's check), so no
     effort goes to primal heuristics.
+    `stop_at` (HiGHS only, a minimisation MIP): stop as soon as a solution this good is found; the
+    caller knows that none can be better.
     """
     name = BACKENDS.get(backend)
     if name == "":
@@ -168,7 +171,7 @@ def solve_model(
     if name is None:
         raise SolverError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
     if name == "highs":
-        return _solve_highs(model, time_limit, relax, start, stop_below, proof)
+        return _solve_highs(model, time_limit, relax, start, stop_below, proof, stop_at)
     matrix = model.matrix()
     built = _load(model, matrix, relax)
     solver = mb.Solver(name)
@@ -202,6 +205,7 @@ def _solve_highs(
     start: dict[int, float] | None,
     stop_below: float | None = None,
     proof: bool = False,
+    stop_at: float | None = None,
 ) -> Solution:
     """HiGHS through highspy, not model_builder: model_builder reports a MIP stopped by its time limit
     as "unknown" and drops the incumbent HiGHS found (measured on the medium benchmark: HiGHS held a
@@ -253,6 +257,13 @@ def _solve_highs(
                 event.interrupt()
 
         h.cbMipInterrupt += proven_short
+    if integer and stop_at is not None and not model.maximize:
+
+        def good_enough(event: Any) -> None:
+            if event.data_out.mip_primal_bound <= stop_at:
+                event.interrupt()
+
+        h.cbMipInterrupt += good_enough
     if start:
         index = np.fromiter(start, dtype=np.int32, count=len(start))
         given = np.fromiter(start.values(), dtype=float, count=len(start))

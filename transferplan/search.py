@@ -152,6 +152,7 @@ class Search:
         start: dict[int, float] | None = None,
         stop_below: float | None = None,
         proof: bool = False,
+        stop_at: float | None = None,
     ) -> Solution:
         self.last_size = model.size
         limit = self.clock.slice(share)
@@ -162,7 +163,9 @@ class Search:
             # outlast a short limit many times over (18 s on a 0.3 s limit, large benchmark)
             return Solution(Status.UNKNOWN, np.zeros(0), None, None, 0.0)
         self.solves += 1
-        return solve_model(model, self.backend, limit, relax=relax, start=start, stop_below=stop_below, proof=proof)
+        return solve_model(
+            model, self.backend, limit, relax=relax, start=start, stop_below=stop_below, proof=proof, stop_at=stop_at
+        )
 
     def truncated(self, j: int) -> Grid:
         return Grid(self.grid.points[: j + 1], self.grid.exact)
@@ -197,17 +200,24 @@ class Search:
         return Status.UNKNOWN, None
 
     def exact_last(
-        self, j: int, relax: bool = False, mode: Mode | None = None, share: float = 0.5, prove: bool = False
+        self,
+        j: int,
+        relax: bool = False,
+        mode: Mode | None = None,
+        share: float = 0.5,
+        prove: bool = False,
+        enough: float | None = None,
     ) -> tuple[Found | None, float | None]:
         """Minimise the last interval's length on the grid up to point j: the continuous-time optimum.
 
         Returns the plan (or None) and a bound on that length in hours (or None): when nothing fits
         in the interval, its whole length. `prove`: the caller wants the bound, not the plan (see
-        `backend.solve_model`).
+        `backend.solve_model`); `enough`: a length (hours) the caller knows nothing can beat, at
+        which the search stops.
         """
         form = Formulation(self.plan, self.truncated(j), replace(mode or self.base, free_last=True))
         form.minimise_last()
-        sol = self._run(form.model, share, relax, proof=prove)
+        sol = self._run(form.model, share, relax, proof=prove, stop_at=enough)
         start = self.grid.points[j - 1]
         bound = sol.bound
         if sol.status is Status.INFEASIBLE:
