@@ -185,8 +185,10 @@ class _Optimiser:
         """The plan the pool bound's stage made, with a search on its own grid, when it is better
         than `outcome`; else `outcome` and `search` as they are."""
         made = self.pool_plan
-        offered = None if made is None else Outcome(made, None, False, outcome.solves)
-        if made is None or offered is None or not _better(self.plan, offered, outcome):
+        if made is None:
+            return outcome, search
+        offered = Outcome(made, None, False, outcome.solves)
+        if not _better(self.plan, offered, outcome):
             return outcome, search
         form = made.formulation
         search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
@@ -599,7 +601,7 @@ def _pooled_bound(
     drive can be the plan's (medium benchmark: 309.07 h both, the climb's solution at 219 s)."""
     clock = Clock(seconds)
     state = PoolReport(None)
-    pools: list[Found] = []
+    earliest: Found | None = None  # only the latest is kept: each holds its whole model
 
     def proven(bound: Fraction) -> None:
         nonlocal state
@@ -607,10 +609,14 @@ def _pooled_bound(
         if report is not None:
             report(state)
 
-    pooled_bound(plan, lower, top, base, backend, clock, resolution, proven, pools.append)
-    if pools and pools[-1].makespan < top and not clock.out():
+    def met(found: Found) -> None:
+        nonlocal earliest
+        earliest = found
+
+    pooled_bound(plan, lower, top, base, backend, clock, resolution, proven, met)
+    if earliest is not None and earliest.makespan < top and not clock.out():
         within = clock if plan_seconds is None else _within(Clock(plan_seconds), clock)
-        made = _drive_by_drive(plan, pools[-1], top, base, backend, within, state.bound)
+        made = _drive_by_drive(plan, earliest, top, base, backend, within, state.bound)
         if made is not None:
             state = replace(state, plan=made)
     return state
