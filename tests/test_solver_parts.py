@@ -31,6 +31,7 @@ from transferplan.search import (
     Search,
     cheapest_at,
     minimise_makespan,
+    pool_bracket,
     pool_solution,
     pooled_bound,
     relaxed_bound,
@@ -411,6 +412,46 @@ def test_a_plan_from_the_pool_bound_replaces_a_later_one_and_only_a_later_one() 
         assert result.verified and result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
     best = minimise_makespan(Search(plan, grid, Mode(), "highs", Clock(30)), Fraction(0))
     assert best.proven and optimiser.adopt(best, Search(plan, grid, Mode(), "highs", Clock(30)))[0] is best
+
+
+def test_the_pools_search_in_one_interval_bounds_every_completion() -> None:
+    """The lane above: the pool's optimum is 23 + 2 x 25/18 = 25.78 h. A plan ending at 26 h puts
+    the search in (25 h, 26 h], which holds that optimum: it finds it there and proves it a bound
+    on every completion, the earlier ones too (the interval's length may shrink to nothing). A
+    plan ending at 26.5 h puts it in (26 h, 26.5 h]: the pool is done by 26 h, the interval's
+    minimum is zero, and that proves nothing."""
+    plan = lane_plan(carry=2, drives=2)
+    optimum = 23 + 2 * 25 / 18
+    found, bound = pool_bracket(plan, Fraction(26 * HOUR), Mode(), "highs", Clock(30))
+    assert found is not None and float(found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
+    assert bound is not None and float(bound) / HOUR == pytest.approx(optimum, abs=1e-3)
+    found, bound = pool_bracket(plan, Fraction(53 * HOUR, 2), Mode(), "highs", Clock(30))
+    assert found is not None and found.makespan == 26 * HOUR and bound is None
+
+
+def test_the_bracket_stage_goes_down_from_a_later_plan_to_the_proven_optimum() -> None:
+    """The lane's two drives out together at 0 h but back only at 14 h: in at 24 h, read one after
+    the other by 24 + 2 x 25/18 = 26.78 h. The pool's search in (26 h, 26.78 h] finds the pool
+    done by 26 h: no bound, but its only way to be done by then is both drives out at 0 h and
+    back at 13 h, and those counts taken drive by drive are the optimum, 25.78 h. That plan puts
+    the next search in (25 h, 25.78 h], which finds the pool's optimum there and proves it: the
+    stage ends with a plan that meets its bound, and the replay accepts it."""
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    a, b = (d.name for d in Formulation(plan, grid, Mode(require_all=False, routes=frozenset())).drives)
+    hour = Fraction(HOUR)
+    routes = frozenset({(a, "out", 0 * hour), (b, "out", 0 * hour), (a, "back", 14 * hour), (b, "back", 14 * hour)})
+    search = Search(plan, grid, Mode(routes=routes), "highs", Clock(30))
+    later = minimise_makespan(search, Fraction(0))
+    assert later.found is not None and float(later.found.makespan) / HOUR == pytest.approx(24 + 50 / 18, abs=1e-3)
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    outcome, made = optimiser.bracketed((later, search), None)
+    optimum = 23 + 2 * 25 / 18
+    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
+    assert float(optimiser.inflow) / HOUR == pytest.approx(optimum, abs=1e-3) and optimiser.meets(outcome)
+    result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+    assert made.grid.points == outcome.found.formulation.grid.points
 
 
 def test_convoy_neighbours_are_distinct_up_to_identical_drives() -> None:

@@ -31,6 +31,7 @@ from .search import (
     minimise_cost,
     minimise_makespan,
     model_is_exact,
+    pool_bracket,
     pool_solution,
     pooled_bound,
     relaxed_bound,
@@ -176,7 +177,7 @@ class _Optimiser:
             # a proven plan needs no bound; otherwise the bound may use the time to the end, and
             # no more (medium at 5 s: with a second's grace the call took 5.3 s); a bound cut off
             # there still leaves the last point it proved
-            left = 0.0 if outcome.proven else self.clock.remaining()
+            left = 0.0 if outcome.proven or self.meets(outcome) else self.clock.remaining()
             self._take(self.beside.result(None if left is None else max(0.0, left)))
             self.beside = None
         return self.adopt(outcome, search)
@@ -187,15 +188,33 @@ class _Optimiser:
         made = self.pool_plan
         if made is None:
             return outcome, search
-        offered = Outcome(made, None, False, outcome.solves)
-        if not _better(self.plan, offered, outcome):
+        offered = self.offered(made, outcome.solves)
+        if not _better(self.plan, offered[0], outcome):
             return outcome, search
+        return self._adopted(offered)
+
+    def offered(self, made: Found, solves: int) -> tuple[Outcome, Search]:
+        """A per-drive plan made from a pool solution, with a search on its own grid."""
         form = made.formulation
         search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
-        search.solves = outcome.solves
-        search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
-        self.candidates.append((offered, search))
-        return offered, search
+        search.solves = solves
+        return Outcome(made, None, False, solves), search
+
+    def _adopted(self, offered: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
+        self.candidates.append(offered)
+        found = offered[0].found
+        assert found is not None
+        offered[1].say(f"the drive pool's solution, drive by drive, delivers by {float(found.makespan) / HOUR:.1f} h")
+        return offered
+
+    def meets(self, outcome: Outcome) -> bool:
+        """Whether the bound proven so far meets the plan of `outcome`: nothing can beat it."""
+        found = outcome.found
+        return (
+            self.plan.objective == "makespan"
+            and found is not None
+            and self.inflow >= found.makespan * (1 - PROVEN_TOLERANCE)
+        )
 
     def _refine(self) -> tuple[Outcome, Search]:
         """Convoys first (a plan fast), then the bounds, then the exact model with identical drives
@@ -211,7 +230,14 @@ class _Optimiser:
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
-        if self.plan.objective == "makespan" and drives and columns > CONVOY_ABOVE:
+        full = self.clock
+        makespan = self.plan.objective == "makespan"
+        if makespan and drives and not big and columns > CONVOY_ABOVE and self.workers > 1 and not self.grows:
+            # the stages up to the first plan from the pool run as in a short solve; a longer
+            # limit is worth more to `bracketed`, which can use it all (medium benchmark at 300 s:
+            # that plan came at 80 s, where at 60 s it came at 25 s, the same plan)
+            self.clock = _paced(full, FIRST_PLAN_SECONDS)
+        if makespan and drives and columns > CONVOY_ABOVE:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE, finer=not big)
@@ -227,7 +253,7 @@ class _Optimiser:
             if self.workers > 1:
                 # beside the search, from now to the end: its checks are slowest near the pool's
                 # optimum and can use all the time they get
-                self.pool_bound(best, top, Clock(self.clock.remaining()), bound_step)
+                self.pool_bound(best, top, Clock(full.remaining()), bound_step)
             elif big:
                 # a big plan skips the exact stages: the bound may have what is left
                 self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
@@ -237,11 +263,20 @@ class _Optimiser:
                     fine = self.finer(mode, self.share(1.0, of_left=0.9), best[0].found.makespan)
                     if _better(self.plan, fine[0], best[0]):
                         best = fine
-                best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST)
+                # beside the bound's climb, the pool's optimum is looked for where the best plan
+                # ends (`bracketed`): the first plan from the pool is all the loop needs to give
+                bracket = not big and self.beside is not None
+                best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST, once=bracket)
+                self.clock = full
+                if bracket:
+                    best = self.bracketed(best, bound_step)
+                    if self.meets(best[0]):
+                        return best
             if not big and self.workers == 1 and best is not None and best[0].found is not None:
                 # after the better plans: the bound's checks are slowest near the optimum and can
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
+        self.clock = full
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -388,7 +423,7 @@ class _Optimiser:
         return timing
 
     def unpooled(
-        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, share: float
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, share: float, once: bool = False
     ) -> tuple[Outcome, Search]:
         """Better plans from the drive pool (see unpool.py): a pool solution delivering everything
         somewhat before the best plan so far, split into per-drive routes and timed exactly, and
@@ -398,7 +433,7 @@ class _Optimiser:
 
         Medium benchmark at 300 s: convoys 328 h; the pool by 321.4 h gave 318.2 h at 80 s, the
         pool by 311.8 h (50 s to find) gave 310.8 h through its counts at 151 s, where first in,
-        first out gave no plan by 340 h."""
+        first out gave no plan by 340 h. `once`: stop after the first plan better than `best`."""
         clock = self.share(share, of_left=0.8)
         target = None
         while not clock.out() and best[0].found is not None:
@@ -422,6 +457,41 @@ class _Optimiser:
                 continue
             best, self.hint = timed, _routes_of(timed[0].found)
             timed[1].say(f"the drive pool's routes deliver everything by {float(timed[0].found.makespan) / HOUR:.1f} h")
+            if once:
+                break
+        return best
+
+    def bracketed(self, best: tuple[Outcome, Search], resolution: Fraction | None) -> tuple[Outcome, Search]:
+        """Better plans, and a bound, from the pool's earliest completion in the interval where the
+        best plan ends (search.pool_bracket), taken drive by drive (`_drive_by_drive`); again in
+        the new plan's interval while that helps and time is left.
+
+        Medium benchmark: the best plan then ends at 318.2 h, in (308, 320], where the pool's
+        optimum is too (309.07 h); its search proves it a bound, and its solution taken drive by
+        drive is a plan that meets it."""
+        clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
+        while not clock.out() and best[0].found is not None:
+            top = best[0].found.makespan
+            limit = clock.remaining()
+            # the per-drive plan from the pool's solution needs its own time after the search
+            reserve = 0.0 if self.clock.limit is None else COUNTED_SHARE * self.clock.limit
+            search_clock = Clock(None if limit is None else max(0.0, limit - reserve))
+            pool, proven = pool_bracket(self.plan, top, self.base, self.backend, search_clock, resolution)
+            if proven is not None:
+                self.relaxed = self.inflow = max(self.inflow, proven)
+            if pool is None or pool.makespan >= top:
+                break
+            made = _drive_by_drive(
+                self.plan, pool, top, self.base, self.backend, _within(self.share(COUNTED_SHARE), clock), self.inflow
+            )
+            if made is None:
+                break
+            offered = self.offered(made, best[0].solves)
+            if not _better(self.plan, offered[0], best[0]):
+                break
+            best, self.hint = self._adopted(offered), _routes_of(made)
+            if proven is not None or search_clock.out() or self.meets(best[0]):
+                break  # the pool's optimum was found (it can give no more), or the time is out
         return best
 
     def counted(
@@ -654,6 +724,13 @@ def _drive_by_drive(
     return outcome.found
 
 
+def _paced(clock: Clock, seconds: float) -> Clock:
+    """`clock`, ending no more than `seconds` after it started."""
+    if clock.limit is None or clock.limit <= seconds:
+        return clock
+    return Clock(seconds, clock.started)
+
+
 def _within(clock: Clock, outer: Clock) -> Clock:
     """`clock`, ending no later than `outer`."""
     left = outer.remaining()
@@ -713,6 +790,12 @@ and the bound needs the time (16 s to prove nothing by 296 h)."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
+FIRST_PLAN_SECONDS = 55.0
+"""The stages before `bracketed` are timed as in a 60 s solve (what is left of it after the
+baselines and the finish)."""
+BRACKET_OF_LEFT = 0.85
+"""Share of what is left for `bracketed` (medium benchmark at 300 s: 98 s of its 220 s to the
+pool's optimum, proven; the exact stages after it found nothing in 110-130 s)."""
 COUNTED_SHARE = 0.15
 """Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
