@@ -232,15 +232,17 @@ class _Optimiser:
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
         full = self.clock
         makespan = self.plan.objective == "makespan"
-        if makespan and drives and not big and columns > CONVOY_ABOVE and self.workers > 1 and not self.grows:
-            # the stages up to the first plan from the pool run as in a short solve; a longer
-            # limit is worth more to `bracketed`, which can use it all (medium benchmark at 300 s:
-            # that plan came at 80 s, where at 60 s it came at 25 s, the same plan)
-            self.clock = _paced(full, FIRST_PLAN_SECONDS)
         if makespan and drives and columns > CONVOY_ABOVE:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE, finer=not big)
+        if makespan and drives and not big and columns > CONVOY_ABOVE and self.workers > 1 and not self.grows:
+            # the stages from the convoys to the first plan from the pool run as in a short
+            # solve; a longer limit is worth more to `bracketed`, which can use it all (medium
+            # benchmark at 300 s: that plan came 50 s after the convoys, the same plan that a
+            # 60 s solve has 17 s after them). The convoys keep their share: with more time they
+            # find better ones (medium, seed 1: 312 h in 31 s, 324 h in 6 s)
+            self.clock = _paced(full, FIRST_PLAN_SECONDS)
         if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts; no later
             # than a plan already found (a shorter grid, the same bound), on the fine grid if small
@@ -725,10 +727,11 @@ def _drive_by_drive(
 
 
 def _paced(clock: Clock, seconds: float) -> Clock:
-    """`clock`, ending no more than `seconds` after it started."""
-    if clock.limit is None or clock.limit <= seconds:
+    """`clock`, ending no more than `seconds` from now."""
+    left = clock.remaining()
+    if left is None or left <= seconds:
         return clock
-    return Clock(seconds, clock.started)
+    return Clock(seconds)
 
 
 def _within(clock: Clock, outer: Clock) -> Clock:
@@ -790,9 +793,9 @@ and the bound needs the time (16 s to prove nothing by 296 h)."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
-FIRST_PLAN_SECONDS = 55.0
-"""The stages before `bracketed` are timed as in a 60 s solve (what is left of it after the
-baselines and the finish)."""
+FIRST_PLAN_SECONDS = 50.0
+"""The stages between the convoys and `bracketed` are timed as in a 60 s solve (what is left of
+it after the baselines, the convoys and the finish)."""
 BRACKET_OF_LEFT = 0.85
 """Share of what is left for `bracketed` (medium benchmark at 300 s: 98 s of its 220 s to the
 pool's optimum, proven; the exact stages after it found nothing in 110-130 s)."""
