@@ -545,7 +545,10 @@ def cheapest_at(search: Search, found: Found) -> Found:
         form.model.row([(form.last, 1.0)], ub=last * (1 + 1e-9) + 1e-9)
     form.minimise_cost()
     search.phase = "cost"
-    sol = search._run(form.model, 0.5)
+    # the plan itself, where the model is the one it came from: an incumbent from the outset
+    values = found.solution.values
+    same = len(values) == len(form.model.lb) and found.formulation.mode == form.mode
+    sol = search._run(form.model, 0.5, start=dict(enumerate(values.tolist())) if same else None)
     if sol.found and sol.objective is not None and sol.objective <= found.cost + 1e-6:
         return Found(form, sol, found.makespan)
     return found

@@ -477,7 +477,7 @@ class _Optimiser:
             top = best[0].found.makespan
             limit = clock.remaining()
             # the per-drive plan from the pool's solution needs its own time after the search
-            reserve = 0.0 if self.clock.limit is None else COUNTED_SHARE * self.clock.limit
+            reserve = 0.0 if self.clock.limit is None else min(COUNTED_SHARE * self.clock.limit, BRACKET_RESERVE)
             search_clock = Clock(None if limit is None else max(0.0, limit - reserve))
             pool, proven = pool_bracket(self.plan, top, self.base, self.backend, search_clock, resolution)
             if proven is not None:
@@ -797,9 +797,13 @@ own grid (large benchmark: 2.6 % below)."""
 FIRST_PLAN_SECONDS = 50.0
 """The stages between the convoys and `bracketed` are timed as in a 60 s solve (what is left of
 it after the baselines, the convoys and the finish)."""
-BRACKET_OF_LEFT = 0.85
+BRACKET_OF_LEFT = 0.95
 """Share of what is left for `bracketed` (medium benchmark: its search took 109-156 s alone to
-the pool's optimum, proven; the exact stages after it found nothing in 110-130 s of a 300 s run)."""
+the pool's optimum, proven, and at 300 s it starts at about 54 s; with 0.85 it had 151 s, and
+in one run of four the proof came from the climb instead, at 288 s)."""
+BRACKET_RESERVE = 20.0
+"""Seconds at most that `bracketed` keeps after its search for the plan from the pool's solution
+(medium: 3.1 s when that solution is the pool's optimum)."""
 COUNTED_SHARE = 0.15
 """Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
