@@ -104,7 +104,7 @@ def solve(
             cost_bound = relaxed_cost_bound(plan, search.grid, backend, clock)
             outcome.lower_bound = None if cost_bound is None else Fraction(cost_bound).limit_denominator(10**6)
     lower = optimise.lower_bound(outcome, found)
-    if plan.objective == "makespan" and lower is not None and lower >= found.makespan * (1 - PROVEN_TOLERANCE):
+    if plan.objective == "makespan" and lower is not None and _meets(lower, found.makespan):
         outcome.proven = True  # a bound (the drive pool's) meets the plan: nothing finishes earlier
     result = verified_result(plan, outcome, found, lower, clock, search.solves)
     if not result.verified:
@@ -210,11 +210,11 @@ class _Optimiser:
     def meets(self, outcome: Outcome) -> bool:
         """Whether the bound proven so far meets the plan of `outcome`: nothing can beat it."""
         found = outcome.found
-        return (
-            self.plan.objective == "makespan"
-            and found is not None
-            and self.inflow >= found.makespan * (1 - PROVEN_TOLERANCE)
-        )
+        return self.plan.objective == "makespan" and found is not None and _meets(self.inflow, found.makespan)
+
+    def raise_bound(self, bound: Fraction) -> None:
+        """Take a makespan bound a stage proved: where later searches start, and what is reported."""
+        self.relaxed = self.inflow = max(bound, self.inflow)
 
     def _refine(self) -> tuple[Outcome, Search]:
         """Convoys first (a plan fast), then the bounds, then the exact model with identical drives
@@ -340,7 +340,7 @@ class _Optimiser:
         if report is None:
             return
         if report.bound is not None:
-            self.relaxed = self.inflow = max(report.bound, self.inflow)
+            self.raise_bound(report.bound)
         if report.plan is not None:
             self.pool_plan = report.plan
 
@@ -481,7 +481,7 @@ class _Optimiser:
             search_clock = Clock(None if limit is None else max(0.0, limit - reserve))
             pool, proven = pool_bracket(self.plan, top, self.base, self.backend, search_clock, resolution)
             if proven is not None:
-                self.relaxed = self.inflow = max(self.inflow, proven)
+                self.raise_bound(proven)
             if pool is None or pool.makespan >= top:
                 break
             made = _drive_by_drive(
@@ -725,6 +725,11 @@ def _drive_by_drive(
             return found
     outcome, _ = optimiser.counted(counts, routes, top, optimiser.clock)
     return outcome.found
+
+
+def _meets(bound: Fraction, makespan: Fraction) -> bool:
+    """Whether a lower bound proves a plan of this makespan optimal (PROVEN_TOLERANCE)."""
+    return bound >= makespan * (1 - PROVEN_TOLERANCE)
 
 
 def _paced(clock: Clock, seconds: float) -> Clock:
