@@ -430,13 +430,9 @@ def test_the_pools_search_in_one_interval_bounds_every_completion() -> None:
     assert found is not None and found.makespan == 26 * HOUR and bound is None
 
 
-def test_the_bracket_stage_goes_down_from_a_later_plan_to_the_proven_optimum() -> None:
+def _late_lane_plan() -> tuple[Plan, tuple[Outcome, Search]]:
     """The lane's two drives out together at 0 h but back only at 14 h: in at 24 h, read one after
-    the other by 24 + 2 x 25/18 = 26.78 h. The pool's search in (26 h, 26.78 h] finds the pool
-    done by 26 h: no bound, but its only way to be done by then is both drives out at 0 h and
-    back at 13 h, and those counts taken drive by drive are the optimum, 25.78 h. That plan puts
-    the next search in (25 h, 25.78 h], which finds the pool's optimum there and proves it: the
-    stage ends with a plan that meets its bound, and the replay accepts it."""
+    the other by 24 + 2 x 25/18 = 26.78 h (the pool's optimum, and the plan's, is 25.78 h)."""
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     a, b = (d.name for d in Formulation(plan, grid, Mode(require_all=False, routes=frozenset())).drives)
@@ -445,14 +441,41 @@ def test_the_bracket_stage_goes_down_from_a_later_plan_to_the_proven_optimum() -
     search = Search(plan, grid, Mode(routes=routes), "highs", Clock(30))
     later = minimise_makespan(search, Fraction(0))
     assert later.found is not None and float(later.found.makespan) / HOUR == pytest.approx(24 + 50 / 18, abs=1e-3)
-    optimiser = _Optimiser(plan, "highs", Clock(60), None)
-    outcome, made = optimiser.bracketed((later, search), None)
+    return plan, (later, search)
+
+
+def test_the_bracket_stage_searches_below_a_later_plan_and_proves_the_optimum() -> None:
+    """From the 26.78 h plan, with time to spare, the first search is in the interval that holds
+    5 % less, 25.44 h: (25 h, 26 h]. The pool's optimum, 23 + 2 x 25/18 = 25.78 h, lies there: the
+    search finds it and proves it, and its counts taken drive by drive are a plan that meets it
+    (both drives out at 0 h, back at 13 h). The replay accepts that plan, and the stage hands it
+    back with a search on its own grid."""
+    plan, later = _late_lane_plan()
+    optimiser = _Optimiser(plan, "highs", Clock(None), None)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    outcome, made = optimiser.bracketed(later, grid, None)
     optimum = 23 + 2 * 25 / 18
     assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
     assert float(optimiser.inflow) / HOUR == pytest.approx(optimum, abs=1e-3) and optimiser.meets(outcome)
     result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
     assert result.verified, result.violations[:3]
     assert made.grid.points == outcome.found.formulation.grid.points
+
+
+def test_the_bracket_stage_with_little_time_starts_from_the_pools_first_plan() -> None:
+    """The same 26.78 h plan with 60 s (less than BRACKET_FIRST_SECONDS): the first plan comes
+    from a pool solution 2 % earlier, by 26.24 h, taken drive by drive: 25.78 h, the optimum.
+    The search in that plan's interval, (25 h, 25.78 h], then proves it, and the stage ends with a
+    plan that meets its bound; the replay accepts it."""
+    plan, later = _late_lane_plan()
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    outcome, _ = optimiser.bracketed(later, grid, None)
+    optimum = 23 + 2 * 25 / 18
+    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
+    assert float(optimiser.inflow) / HOUR == pytest.approx(optimum, abs=1e-3) and optimiser.meets(outcome)
+    result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
+    assert result.verified, result.violations[:3]
 
 
 def test_float_dust_above_zero_is_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:

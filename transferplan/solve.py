@@ -230,19 +230,11 @@ class _Optimiser:
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
-        full = self.clock
         makespan = self.plan.objective == "makespan"
         if makespan and drives and columns > CONVOY_ABOVE:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE, finer=not big)
-        if makespan and drives and not big and columns > CONVOY_ABOVE and self.workers > 1 and not self.grows:
-            # the stages from the convoys to the first plan from the pool run as in a short
-            # solve; a longer limit is worth more to `bracketed`, which can use it all (medium
-            # benchmark at 300 s: that plan came 50 s after the convoys, the same plan that a
-            # 60 s solve has 17 s after them). The convoys keep their share: with more time they
-            # find better ones (medium, seed 1: 312 h in 31 s, 324 h in 6 s)
-            self.clock = _paced(full, FIRST_PLAN_SECONDS)
         if self.plan.objective == "makespan" and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts; no later
             # than a plan already found (a shorter grid, the same bound), on the fine grid if small
@@ -255,7 +247,7 @@ class _Optimiser:
             if self.workers > 1:
                 # beside the search, from now to the end: its checks are slowest near the pool's
                 # optimum and can use all the time they get
-                self.pool_bound(best, top, Clock(full.remaining()), bound_step)
+                self.pool_bound(best, top, Clock(self.clock.remaining()), bound_step)
             elif big:
                 # a big plan skips the exact stages: the bound may have what is left
                 self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
@@ -265,20 +257,18 @@ class _Optimiser:
                     fine = self.finer(mode, self.share(1.0, of_left=0.9), best[0].found.makespan)
                     if _better(self.plan, fine[0], best[0]):
                         best = fine
-                # beside the bound's climb, the pool's optimum is looked for where the best plan
-                # ends (`bracketed`): the first plan from the pool is all the loop needs to give
-                bracket = not big and self.beside is not None
-                best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST, once=bracket)
-                self.clock = full
-                if bracket:
-                    best = self.bracketed(best, bound_step)
+                # beside the bound's climb, the pool's optimum is looked for one interval at a
+                # time (`bracketed`)
+                if big or self.beside is None:
+                    best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST)
+                else:
+                    best = self.bracketed(best, grid, bound_step)
                     if self.meets(best[0]):
                         return best
             if not big and self.workers == 1 and best is not None and best[0].found is not None:
                 # after the better plans: the bound's checks are slowest near the optimum and can
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
-        self.clock = full
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -464,17 +454,29 @@ class _Optimiser:
                 break
         return best
 
-    def bracketed(self, best: tuple[Outcome, Search], resolution: Fraction | None) -> tuple[Outcome, Search]:
-        """Better plans, and a bound, from the pool's earliest completion in the interval where the
-        best plan ends (search.pool_bracket), taken drive by drive (`_drive_by_drive`); again in
-        the new plan's interval while that helps and time is left.
+    def bracketed(
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None
+    ) -> tuple[Outcome, Search]:
+        """Better plans, and a bound, from the pool's earliest completion in one interval of the
+        grid (search.pool_bracket), taken drive by drive (`_drive_by_drive`).
 
-        Medium benchmark: the best plan then ends at 318.2 h, and the pool's optimum (309.07 h)
-        lies in (308 h, 318.2 h] too; the search there proves it a bound, and its solution taken
-        drive by drive is a plan that meets it (at 300 s: both at about 205 s)."""
+        The first interval holds BRACKET_STEP below the best plan: one search covers the whole
+        interval, and where the pool's optimum lies in it, finds it and proves it (medium
+        benchmark: the convoys' 328 h puts it in (308 h, 320 h], which holds 309.07 h). When the
+        pool is done before that interval, but its solution cannot be run drive by drive, the
+        first plan comes from the pool as in `unpooled`. Then the search goes on in the interval
+        where the best plan ends, while that helps and time is left."""
+        top: Fraction | None = None
+        left = self.clock.remaining()
+        if left is not None and left < BRACKET_FIRST_SECONDS:
+            best = self.first_from_pool(best, grid, resolution)
+        elif best[0].found is not None:
+            j = grid.ceil(best[0].found.makespan * (1 - BRACKET_STEP))
+            top = grid.points[j] if 0 < j < grid.intervals else None
         clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
         while not clock.out() and best[0].found is not None:
-            top = best[0].found.makespan
+            trial = top is not None and top < best[0].found.makespan
+            top = top if trial and top is not None else best[0].found.makespan
             limit = clock.remaining()
             # the per-drive plan from the pool's solution needs its own time after the search
             reserve = 0.0 if self.clock.limit is None else min(COUNTED_SHARE * self.clock.limit, BRACKET_RESERVE)
@@ -482,20 +484,40 @@ class _Optimiser:
             pool, proven = pool_bracket(self.plan, top, self.base, self.backend, search_clock, resolution)
             if proven is not None:
                 self.raise_bound(proven)
-            if pool is None or pool.makespan >= top:
-                break
-            made = _drive_by_drive(
-                self.plan, pool, top, self.base, self.backend, _within(self.share(COUNTED_SHARE), clock), self.inflow
-            )
-            if made is None:
-                break
-            offered = self.offered(made, best[0].solves)
-            if not _better(self.plan, offered[0], best[0]):
-                break
+            made = None
+            if pool is not None and pool.makespan < best[0].found.makespan:
+                within = _within(self.share(COUNTED_SHARE), clock)
+                made = _drive_by_drive(
+                    self.plan, pool, best[0].found.makespan, self.base, self.backend, within, self.inflow
+                )
+            offered = None if made is None else self.offered(made, best[0].solves)
+            if made is None or offered is None or not _better(self.plan, offered[0], best[0]):
+                if not trial or search_clock.out():
+                    break
+                if pool is not None:
+                    # the pool is done early, its counts not: the first plan as `unpooled` finds it
+                    best = self.first_from_pool(best, grid, resolution)
+                    clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
+                top = None  # on in the interval where the best plan ends
+                continue
             best, self.hint = self._adopted(offered), _routes_of(made)
-            if proven is not None or search_clock.out() or self.meets(best[0]):
+            top = None
+            if (proven is not None and not trial) or search_clock.out() or self.meets(best[0]):
                 break  # the pool's optimum was found (it can give no more), or the time is out
         return best
+
+    def first_from_pool(
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None
+    ) -> tuple[Outcome, Search]:
+        """The first plan from the pool better than `best` (`unpooled`), timed as in a short solve
+        whatever the limit: `bracketed` can use all the time it leaves (medium benchmark: 318.2 h
+        came 50 s after the convoys at 300 s, 17 s after them at 60 s)."""
+        full = self.clock
+        self.clock = _paced(full, FIRST_PLAN_SECONDS)
+        try:
+            return self.unpooled(best, grid, resolution, UNPOOL_SHARE_FIRST, once=True)
+        finally:
+            self.clock = full
 
     def counted(
         self,
@@ -689,21 +711,28 @@ def _pooled_bound(
     pooled_bound(plan, lower, top, base, backend, clock, resolution, proven, met)
     if earliest is not None and earliest.makespan < top and not clock.out():
         within = clock if plan_seconds is None else _within(Clock(plan_seconds), clock)
-        made = _drive_by_drive(plan, earliest, top, base, backend, within, state.bound)
+        made = _drive_by_drive(plan, earliest, top, base, backend, within, state.bound, REPORT_SECONDS)
         if made is not None:
             state = replace(state, plan=made)
     return state
 
 
 def _drive_by_drive(
-    plan: Plan, pool: Found, top: Fraction, base: Mode, backend: str, clock: Clock, bound: Fraction | None
+    plan: Plan,
+    pool: Found,
+    top: Fraction,
+    base: Mode,
+    backend: str,
+    clock: Clock,
+    bound: Fraction | None,
+    margin: float = 0.0,
 ) -> Found | None:
     """The earliest per-drive plan, before `top`, taking the drive counts of a pool solution
-    (`_Optimiser.counted`), within `clock` less a margin to hand it back; None when the per-drive
-    model is too big for it or it finds none."""
+    (`_Optimiser.counted`), within `clock` less `margin` (a child's time to hand it back); None
+    when the per-drive model is too big for it or it finds none."""
     left = clock.remaining()
     if left is not None:
-        left -= REPORT_SECONDS
+        left -= margin
         if left <= 0:
             return None
     optimiser = _Optimiser(plan, backend, Clock(left), None, base)
@@ -720,7 +749,7 @@ def _drive_by_drive(
     if 0 < j <= grid.intervals:
         search = Search(plan, grid, replace(base, counts=counts), backend, optimiser.clock)
         enough = float(pool.makespan - grid.points[j - 1]) / HOUR * (1 + PROVEN_TOLERANCE)
-        found, _ = search.exact_last(j, share=0.5, enough=enough)
+        found, _ = search.exact_last(j, share=EXACT_SHARE, enough=enough)
         if found is not None and found.makespan <= pool.makespan * (1 + PROVEN_TOLERANCE):
             return found
     outcome, _ = optimiser.counted(counts, routes, top, optimiser.clock)
@@ -748,6 +777,10 @@ def _within(clock: Clock, outer: Clock) -> Clock:
     return Clock(min(clock.limit, left))
 
 
+EXACT_SHARE = 0.7
+"""Share of `_drive_by_drive`'s time for the plan that ends where the pool's solution does; the
+rest goes to the fallback that takes only its counts (medium benchmark: 2.5 s for 309.23 h, and
+with 2 s it found none)."""
 PROVEN_TOLERANCE = 1e-9
 """Relative: a lower bound this close below a plan's completion proves that plan optimal (the
 solvers' own tolerances are larger)."""
@@ -799,13 +832,20 @@ and the bound needs the time (16 s to prove nothing by 296 h)."""
 FINER_GAIN = Fraction(8, 100)
 """How far below its completion on a coarse grid fixed routes are first looked for on the plan's
 own grid (large benchmark: 2.6 % below)."""
+BRACKET_STEP = Fraction(5, 100)
+"""How far below the best plan the interval of `bracketed`'s first search lies (medium benchmark:
+the convoys' 328 h puts it in (308 h, 320 h], which holds the pool's optimum, 309.07 h)."""
+BRACKET_FIRST_SECONDS = 120.0
+"""With less time left than this `bracketed` starts from the first plan from the pool, not with
+its own search: that search took 98-119 s alone to the pool's optimum on the medium benchmark, and
+cut short at 38 s it ended on a pool solution at 311.04 h whose drive counts, taken drive by drive,
+gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the pool is 318.2 h)."""
 FIRST_PLAN_SECONDS = 50.0
-"""The stages between the convoys and `bracketed` are timed as in a 60 s solve (what is left of
+"""The first plan from the pool (`first_from_pool`) is timed as in a 60 s solve (what is left of
 it after the baselines, the convoys and the finish)."""
 BRACKET_OF_LEFT = 0.95
-"""Share of what is left for `bracketed` (medium benchmark: its search took 109-156 s alone to
-the pool's optimum, proven, and at 300 s it starts at about 54 s; with 0.85 it had 151 s, and
-in one run of four the proof came from the climb instead, at 288 s)."""
+"""Share of what is left for `bracketed` (medium benchmark: its first search took 98-119 s alone
+to the pool's optimum, proven, and at 300 s it starts at about 42 s, after the convoys)."""
 BRACKET_RESERVE = 20.0
 """Seconds at most that `bracketed` keeps after its search for the plan from the pool's solution
 (medium: 3.1 s when that solution is the pool's optimum)."""
