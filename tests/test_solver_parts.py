@@ -423,9 +423,16 @@ def test_the_pools_search_in_one_interval_bounds_every_completion() -> None:
     minimum is zero, and that proves nothing."""
     plan = lane_plan(carry=2, drives=2)
     optimum = 23 + 2 * 25 / 18
-    found, bound = pool_bracket(plan, Fraction(26 * HOUR), Mode(), "highs", Clock(30))
+    said: list[str] = []
+    found, bound = pool_bracket(
+        plan, Fraction(26 * HOUR), Mode(), "highs", Clock(30), None, lambda p: said.append(p.message)
+    )
     assert found is not None and float(found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
     assert bound is not None and float(bound) / HOUR == pytest.approx(optimum, abs=1e-3)
+    assert said == [
+        "the drive pool's earliest completion in (25.0 h, 26.0 h]",
+        "the drive pool in (25.0 h, 26.0 h]: done by 25.78 h; nothing is done before 25.78 h",
+    ]
     found, bound = pool_bracket(plan, Fraction(53 * HOUR, 2), Mode(), "highs", Clock(30))
     assert found is not None and found.makespan == 26 * HOUR and bound is None
 

@@ -479,6 +479,7 @@ def pool_bracket(
     backend: str,
     clock: Clock,
     resolution: Fraction | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> tuple[Found | None, Fraction | None]:
     """The drive pool's earliest completion, looked for in the last interval of the plan's grid up
     to `top` (a real plan's completion, which ends that grid): the best pool solution found there
@@ -491,14 +492,22 @@ def pool_bracket(
     optimum, 309.07 h, in 98 s alone; the climb took 220 s, 92 s of them on (306, 308]).
     """
     grid = build_grid(plan, top, resolution or plan.resolution)
-    search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, phase="pool")
+    search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, progress, phase="pool")
+    # the search can take minutes (medium benchmark: 100 s): say what it is doing
+    within = f"({float(grid.points[-2]) / HOUR:.1f} h, {float(top) / HOUR:.1f} h]"
+    search.say(f"the drive pool's earliest completion in {within}")
     # no primal heuristics: measured, this search also finds its good solutions sooner without
     # them (medium, interval (308, 320]: 311.04 h at 34 s, where with them 311.04 h took 86 s)
     found, last = search.exact_last(grid.intervals, share=1.0, prove=True)
-    if last is None or last <= 0:
-        return found, None
-    start = grid.points[-2]
-    return found, start + min(grid.points[-1] - start, Fraction(last * HOUR))
+    bound = None
+    if last is not None and last > 0:
+        start = grid.points[-2]
+        bound = start + min(grid.points[-1] - start, Fraction(last * HOUR))
+    search.bound = bound
+    done = "no solution found" if found is None else f"done by {float(found.makespan) / HOUR:.2f} h"
+    proven = "" if bound is None else f"; nothing is done before {float(bound) / HOUR:.2f} h"
+    search.say(f"the drive pool in {within}: {done}{proven}")
+    return found, bound
 
 
 def minimise_cost(search: Search, lower: Fraction) -> Outcome:

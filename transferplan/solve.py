@@ -481,7 +481,9 @@ class _Optimiser:
             # the per-drive plan from the pool's solution needs its own time after the search
             reserve = 0.0 if self.clock.limit is None else min(COUNTED_SHARE * self.clock.limit, BRACKET_RESERVE)
             search_clock = Clock(None if limit is None else max(0.0, limit - reserve))
-            pool, proven = pool_bracket(self.plan, top, self.base, self.backend, search_clock, resolution)
+            pool, proven = pool_bracket(
+                self.plan, top, self.base, self.backend, search_clock, resolution, self.progress
+            )
             if proven is not None:
                 self.raise_bound(proven)
             made = None
