@@ -494,12 +494,15 @@ class _Optimiser:
                 )
             offered = None if made is None else self.offered(made, best[0].solves)
             if made is None or offered is None or not _better(self.plan, offered[0], best[0]):
-                if not trial or search_clock.out():
+                if not trial:
                     break
-                if pool is not None:
-                    # the pool is done early, its counts not: the first plan as `unpooled` finds it
+                if pool is not None or search_clock.out():
+                    # the pool is done early and its counts not, or the search found nothing in
+                    # its time: the first plan from the pool, as `unpooled` finds it
                     best = self.first_from_pool(best, grid, resolution)
                     clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
+                    if search_clock.out():
+                        break
                 top = None  # on in the interval where the best plan ends
                 continue
             best, self.hint = self._adopted(offered), _routes_of(made)
