@@ -21,6 +21,7 @@ import pytest
 
 from tests.benchmarks.generate import generate
 from tests.beside_jobs import report_then_fail, report_then_sleep, square
+from transferplan.assemble import verified_result
 from transferplan.backend import LinearModel, Status, solve_model
 from transferplan.beside import Beside
 from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinerary, cycles
@@ -38,7 +39,7 @@ from transferplan.search import (
     pooled_bound,
     relaxed_bound,
 )
-from transferplan.solve import _Optimiser, _pooled_bound, solve, verified_result
+from transferplan.solve import _Optimiser, _pooled_bound, solve
 from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
