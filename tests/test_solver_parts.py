@@ -453,14 +453,11 @@ def _late_lane_plan() -> tuple[Plan, tuple[Outcome, Search]]:
     return plan, (later, search)
 
 
-def test_the_bracket_stage_searches_below_a_later_plan_and_proves_the_optimum() -> None:
-    """From the 26.78 h plan, with time to spare, the first search is in the interval that holds
-    5 % less, 25.44 h: (25 h, 26 h]. The pool's optimum, 23 + 2 x 25/18 = 25.78 h, lies there: the
-    search finds it and proves it, and its counts taken drive by drive are a plan that meets it
-    (both drives out at 0 h, back at 13 h). The replay accepts that plan, and the stage hands it
-    back with a search on its own grid."""
+def _bracketed_lane(clock: Clock) -> tuple[_Optimiser, Outcome, Search]:
+    """The bracket stage from the 26.78 h lane plan within `clock`; it must end at the proven
+    optimum, 23 + 2 x 25/18 = 25.78 h, with a plan the replay accepts."""
     plan, later = _late_lane_plan()
-    optimiser = _Optimiser(plan, "highs", Clock(None), None)
+    optimiser = _Optimiser(plan, "highs", clock, None)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     outcome, made = optimiser.bracketed(later, grid, None)
     optimum = 23 + 2 * 25 / 18
@@ -468,7 +465,17 @@ def test_the_bracket_stage_searches_below_a_later_plan_and_proves_the_optimum() 
     assert float(optimiser.inflow) / HOUR == pytest.approx(optimum, abs=1e-3) and optimiser.meets(outcome)
     result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
     assert result.verified, result.violations[:3]
-    assert made.grid.points == outcome.found.formulation.grid.points
+    return optimiser, outcome, made
+
+
+def test_the_bracket_stage_searches_below_a_later_plan_and_proves_the_optimum() -> None:
+    """From the 26.78 h plan, with time to spare, the first search is in the interval that holds
+    5 % less, 25.44 h: (25 h, 26 h]. The pool's optimum, 23 + 2 x 25/18 = 25.78 h, lies there: the
+    search finds it and proves it, and its counts taken drive by drive are a plan that meets it
+    (both drives out at 0 h, back at 13 h). The replay accepts that plan, and the stage hands it
+    back with a search on its own grid."""
+    _, outcome, made = _bracketed_lane(Clock(None))
+    assert outcome.found is not None and made.grid.points == outcome.found.formulation.grid.points
 
 
 def test_the_bracket_stage_with_little_time_starts_from_the_pools_first_plan() -> None:
@@ -476,15 +483,7 @@ def test_the_bracket_stage_with_little_time_starts_from_the_pools_first_plan() -
     from a pool solution 2 % earlier, by 26.24 h, taken drive by drive: 25.78 h, the optimum.
     The search in that plan's interval, (25 h, 25.78 h], then proves it, and the stage ends with a
     plan that meets its bound; the replay accepts it."""
-    plan, later = _late_lane_plan()
-    optimiser = _Optimiser(plan, "highs", Clock(60), None)
-    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    outcome, _ = optimiser.bracketed(later, grid, None)
-    optimum = 23 + 2 * 25 / 18
-    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
-    assert float(optimiser.inflow) / HOUR == pytest.approx(optimum, abs=1e-3) and optimiser.meets(outcome)
-    result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
-    assert result.verified, result.violations[:3]
+    _bracketed_lane(Clock(60))
 
 
 def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -502,16 +501,8 @@ def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytes
         return None if len(calls) == 1 else real(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "_drive_by_drive", first_fails)
-    plan, later = _late_lane_plan()
-    optimiser = _Optimiser(plan, "highs", Clock(None), None)
-    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    outcome, _ = optimiser.bracketed(later, grid, None)
-    optimum = 23 + 2 * 25 / 18
+    _bracketed_lane(Clock(None))
     assert len(calls) == 1  # the proven pool solution is no earlier than the plan: not taken again
-    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(optimum, abs=1e-3)
-    assert optimiser.meets(outcome)
-    result = verified_result(plan, outcome, outcome.found, optimiser.inflow, Clock(None), 0)
-    assert result.verified, result.violations[:3]
 
 
 def test_float_dust_above_zero_is_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -223,7 +223,7 @@ class _Optimiser:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time
             best = self.convoys(grid, CONVOY_SHARE_BIG if big else CONVOY_SHARE, finer=not big)
-        if self.plan.objective == "makespan" and not self.grows:
+        if makespan and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts; no later
             # than a plan already found (a shorter grid, the same bound), on the fine grid if small
             bound_clock = self.share(BOUND_SHARE)
@@ -463,8 +463,9 @@ class _Optimiser:
             top = grid.points[j] if 0 < j < grid.intervals else None
         clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
         while not clock.out() and best[0].found is not None:
-            trial = top is not None and top < best[0].found.makespan
-            top = top if trial and top is not None else best[0].found.makespan
+            if top is None or top >= best[0].found.makespan:
+                top = best[0].found.makespan
+            trial = top < best[0].found.makespan  # the first search, below the best plan
             limit = clock.remaining()
             # the per-drive plan from the pool's solution needs its own time after the search
             reserve = 0.0 if self.clock.limit is None else min(COUNTED_SHARE * self.clock.limit, BRACKET_RESERVE)
@@ -480,23 +481,23 @@ class _Optimiser:
                 made = _drive_by_drive(
                     self.plan, pool, best[0].found.makespan, self.base, self.backend, within, self.inflow
                 )
-            offered = None if made is None else self.offered(made, best[0].solves)
-            if made is None or offered is None or not _better(self.plan, offered[0], best[0]):
-                if not trial:
+            top = None  # from here on, the interval where the best plan ends
+            if made is not None:
+                offered = self.offered(made, best[0].solves)
+                if _better(self.plan, offered[0], best[0]):
+                    best, self.hint = self._adopted(offered), _routes_of(made)
+                    if (proven is not None and not trial) or search_clock.out() or self.meets(best[0]):
+                        break  # the pool's optimum was found (it can give no more), or the time is out
+                    continue
+            if not trial:
+                break
+            if pool is not None or search_clock.out():
+                # the pool is done early and its counts not, or the search found nothing in its
+                # time: the first plan from the pool, as `unpooled` finds it
+                best = self.first_from_pool(best, grid, resolution)
+                clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
+                if search_clock.out():
                     break
-                if pool is not None or search_clock.out():
-                    # the pool is done early and its counts not, or the search found nothing in
-                    # its time: the first plan from the pool, as `unpooled` finds it
-                    best = self.first_from_pool(best, grid, resolution)
-                    clock = self.share(1.0, of_left=BRACKET_OF_LEFT)
-                    if search_clock.out():
-                        break
-                top = None  # on in the interval where the best plan ends
-                continue
-            best, self.hint = self._adopted(offered), _routes_of(made)
-            top = None
-            if (proven is not None and not trial) or search_clock.out() or self.meets(best[0]):
-                break  # the pool's optimum was found (it can give no more), or the time is out
         return best
 
     def first_from_pool(
