@@ -505,6 +505,28 @@ def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytes
     assert len(calls) == 1  # the proven pool solution is no earlier than the plan: not taken again
 
 
+def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The convoys' local search gets `share` of the limit, but never more than `cap` seconds:
+    at 300 s, 10 s of its 30 (medium benchmark: 328 h at 15 s, then nothing better in the 25 s
+    left, time the interval search after it needed); at 60 s its share, 6 s, is below the cap;
+    with no limit, the cap. Without a cap (big plans), the share as before."""
+    solve_module = importlib.import_module("transferplan.solve")
+    given: list[float | None] = []
+
+    def record(plan: Plan, grid: Any, backend: str, clock: Clock, *args: Any, **kwargs: Any) -> None:
+        given.append(clock.limit)
+
+    monkeypatch.setattr(solve_module, "best_itinerary", record)
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    for limit in (300.0, 60.0, None):
+        assert _Optimiser(plan, "highs", Clock(limit), None).convoys(grid, 0.1, cap=10.0) is None
+    assert _Optimiser(plan, "highs", Clock(300.0), None).convoys(grid, 0.1) is None
+    assert given == [pytest.approx(10.0), pytest.approx(6.0), pytest.approx(10.0), pytest.approx(30.0)]
+
+
 def test_float_dust_above_zero_is_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """In (26 h, 26.5 h] the lane's pool is done by 26 h: the interval's minimum is zero. HiGHS
     has proven such a minimum as 3e-14 h (medium benchmark, seed 1, by 298 h), and 26 h plus that
