@@ -809,11 +809,11 @@ CONVOY_SECONDS = 10.0
 """but never more than this when the exact stages can take the plan (not big): the pool's search
 does better with the time (medium benchmark at 300 s: 328 h at 15 s, then nothing better in the
 25 s left of the share, and the interval search after it took 123 s to the optimum)."""
-CONVOY_SHARE_BIG = 0.35
-"""The same when the model is too big for the exact search to help (MIP_COLUMNS). Large benchmark:
-at 0.55 the LP-scored search went from 840 h to 836 h in the last 80 s of its 165 s; at 0.35 that
-time goes to the bound (300 s: 568 h -> 584 h) and, at 60 s, to timing the routes on the plan's
-own grid (831.5 h -> 779-820 h over four runs)."""
+CONVOY_SHARE_BIG = 0.5
+"""The same when the model is too big for the exact search to help (MIP_COLUMNS). Large benchmark
+at 300 s, convoys on 6 h steps (CONVOY_STEPS): at 0.5 they reach 774 h there and 751.3 h on the
+plan's own grid (three runs), the bound 580 h; at 0.35, 786-792 h and 757.7-765.1 h, the bound
+584 h. At 60 s both give 772.1 h. (On 12 h steps 0.55 had gained 4 h in its last 80 s.)"""
 CONVOY_INTERVALS = 160
 """Grids with more intervals than this are coarsened for the convoy search, to about"""
 CONVOY_STEPS = 240
