@@ -818,9 +818,10 @@ CONVOY_INTERVALS = 160
 """Grids with more intervals than this are coarsened for the convoy search, to about"""
 CONVOY_STEPS = 240
 """this many steps. The large benchmark's 60 days on 240 steps are 6 h steps: the convoys' LP-scored
-search ranks itineraries closer to how they time on the plan's own grid than on 12 h steps (120:
-836-840 h there, 769.4-791.0 h on the plan's grid at 300 s; 240: 786-792 h there, 757.7-765.1 h;
-at 60 s, 776.6 h with 120 or 360 steps, 772.1 h with 240)."""
+search ranks itineraries closer to how they time on the plan's own grid than on 12 h steps
+(measured with CONVOY_SHARE_BIG at 0.35; 120: 836-840 h there, 769.4-791.0 h on the plan's grid
+at 300 s; 240: 786-792 h there, 757.7-765.1 h; at 60 s, 776.6 h with 120 or 360 steps, 772.1 h
+with 240)."""
 BOUND_SHARE = 0.1
 """Share of the time limit for the relaxed LP bound."""
 POOL_OF_LEFT = 0.9
