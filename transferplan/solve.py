@@ -853,12 +853,13 @@ gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the poo
 FIRST_PLAN_SECONDS = 50.0
 """The first plan from the pool (`first_from_pool`) is timed as in a 60 s solve (what is left of
 it after the baselines, the convoys and the finish)."""
-BRACKET_OF_LEFT = 0.95
-"""Share of what is left for `bracketed` (medium benchmark: its first search took 98-119 s alone
-to the pool's optimum, proven, and at 300 s it starts at about 42 s, after the convoys)."""
-BRACKET_RESERVE = 20.0
+BRACKET_OF_LEFT = 1.0
+"""Share of what is left for `bracketed`: all of it. Medium benchmark: its first search took
+121-146 s to the pool's optimum, proven, from 18-24 s; at 180 s, with 95 % of what was left and
+BRACKET_RESERVE at 20 s, it was cut off at 147 s, the optimum found but not proven."""
+BRACKET_RESERVE = 8.0
 """Seconds at most that `bracketed` keeps after its search for the plan from the pool's solution
-(medium: 3.1 s when that solution is the pool's optimum)."""
+(medium: 3.1-4.3 s when that solution is the pool's optimum)."""
 COUNTED_SHARE = 0.15
 """Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
