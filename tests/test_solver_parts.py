@@ -165,6 +165,8 @@ def test_queued_convoys_take_a_one_bay_source_in_turn() -> None:
         routes, reads = Itineraries(form, queue=queue).simulate(convoys)
         assert sorted((float(t) / HOUR, unit, route) for unit, route, t in routes)[: len(trips)] == trips
         assert sorted(reads)[1] == ("gpu", pytest.approx(last * HOUR), 10.0)
+        # the estimate's simulation skips the departures, not the reads
+        assert Itineraries(form, queue=queue).simulate(convoys, routes=False) == (frozenset(), reads)
         search = ConvoySearch(plan, grid)
         search.itineraries = Itineraries(search.form, queue=queue)
         assert search.estimate(convoys) == pytest.approx(last)
