@@ -197,14 +197,18 @@ class Formulation:
             if plan.routes[dep.route].from_ in self.drive_sites[d.name]
             and (given is None or (d.name, dep.route, dep.time) in given)
         }
+        # relaxed mode: the integer column holding how many of a unit's drives take a departure
+        self.drive_count: dict[tuple[str, int], int] = {}
         if self.mode.relaxed:
             # a pooled unit sends any whole number of its drives, not all or none: as a MIP the
             # relaxed model is then the aggregate drive pool, an over-promise (so a valid bound)
-            for (unit, _j), col in self.x.items():
+            for (unit, j), col in self.x.items():
                 count = self.by_name[unit].count
+                self.drive_count[unit, j] = col
                 if count > 1:
                     m.integer[col] = False
-                    m.row([(col, float(count)), (m.var(0, count, True), -1.0)], 0.0, 0.0)
+                    self.drive_count[unit, j] = m.var(0, count, True)
+                    m.row([(col, float(count)), (self.drive_count[unit, j], -1.0)], 0.0, 0.0)
         self.y = {
             (d.name, s, i): m.var(0, 1)
             for d in self.drives

@@ -1,0 +1,128 @@
+"""The drive pool re-planned two lanes at a time (neighbourhood.py), and the stage of the solve
+that takes its solutions drive by drive (`_Optimiser.two_lanes`)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from tests.test_solver_parts import lane_plan, make_plan
+from transferplan.assemble import verified_result
+from transferplan.formulation import HOUR, Formulation, Mode
+from transferplan.neighbourhood import decisions, improve, lanes
+from transferplan.schema import Plan
+from transferplan.search import Clock, Outcome, Search, minimise_makespan
+from transferplan.solve import _Optimiser
+from transferplan.timegrid import build_grid
+
+HOURLY = {"first": "00:00", "every": "1 h"}
+OPTIMUM = 22 + 25 / 18
+"""Each lane alone: out at 0 h, in at 10 h, written by 10 + 25/18 h, back at 12 h, in at 22 h and
+read by 22 + 25/18 = 23.39 h. The lanes share nothing (three bays at the GPU site, a courier
+each), and a courier carries one drive, so no lane can split its 10 TB over two drives: 23.39 h
+is the optimum, the drive pool's too."""
+
+
+def three_lanes() -> Plan:
+    """Three sources 10 h from the GPU site, 10 TB each, a lane each with its own courier
+    (carry 1) and departures every hour; three drives of 10 TB at 2 GB/s (25/18 h a drive)."""
+    sources = ("s1", "s2", "s3")
+    routes = {}
+    for s in sources:
+        routes[f"out-{s}"] = {"from": "gpu", "to": s, "transit": "10 h", "departures": HOURLY, "courier": f"c-{s}"}
+        routes[f"back-{s}"] = {"from": s, "to": "gpu", "transit": "10 h", "departures": HOURLY, "courier": f"c-{s}"}
+    return make_plan(
+        "three-lanes",
+        sites={**{s: {"bays": 1} for s in sources}, "gpu": {"bays": 3}},
+        datasets={f"d-{s}": {"at": s, "to": "gpu", "size": "10 TB"} for s in sources},
+        drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": 3}}},
+        couriers={f"c-{s}": {"fleet": {"gpu": 1}, "carry": 1} for s in sources},
+        routes=routes,
+        horizon="2 days",
+    )
+
+
+def late_plan(plan: Plan) -> tuple[Outcome, Search]:
+    """Lanes s2 and s3 as in OPTIMUM; lane s1's drive out only at 5 h: in at 15 h, written by
+    15 + 25/18 h, back at 17 h, in at 27 h, read by 27 + 25/18 = 28.39 h."""
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    a, b, c = (d.name for d in Formulation(plan, grid, Mode(require_all=False, routes=frozenset())).drives)
+    hour = Fraction(HOUR)
+    routes = frozenset(
+        {
+            (a, "out-s1", 5 * hour),
+            (a, "back-s1", 17 * hour),
+            (b, "out-s2", 0 * hour),
+            (b, "back-s2", 12 * hour),
+            (c, "out-s3", 0 * hour),
+            (c, "back-s3", 12 * hour),
+        }
+    )
+    search = Search(plan, grid, Mode(routes=routes), "highs", Clock(30))
+    late = minimise_makespan(search, Fraction(0))
+    assert late.found is not None and float(late.found.makespan) / HOUR == pytest.approx(27 + 25 / 18, abs=1e-3)
+    return late, search
+
+
+def test_a_plans_decisions_are_its_drives_and_couriers_on_each_departure() -> None:
+    """The late plan takes one drive and one courier on each of its six departures, and nothing
+    else (a courier that travelled alone would show as couriers without drives)."""
+    plan = three_lanes()
+    late, _ = late_plan(plan)
+    assert late.found is not None
+    taken = decisions(late.found.formulation, late.found.solution.values)
+    hour = Fraction(HOUR)
+    legs = [("out-s1", 5), ("back-s1", 17), ("out-s2", 0), ("back-s2", 12), ("out-s3", 0), ("back-s3", 12)]
+    expected = {(route, at * hour, what): 1 for route, at in legs for what in ("ssd@gpu", "couriers")}
+    assert taken == expected
+    assert lanes(plan) == {f"{leg}-{s}": f"c-{s}" for leg in ("out", "back") for s in ("s1", "s2", "s3")}
+
+
+def test_two_lanes_at_a_time_find_the_pools_optimum_from_a_late_plan() -> None:
+    """From the late plan's decisions (done by 28.39 h) the search frees lanes two at a time: any
+    pair holding s1 moves its drive to the 0 h departure, and the pool is done by OPTIMUM, 23.39 h
+    (the grid then ends at 24 h: a shorter grid once the pool is done before the last interval)."""
+    plan = three_lanes()
+    late, _ = late_plan(plan)
+    assert late.found is not None
+    seen: list[float] = []
+    pool = improve(
+        plan,
+        decisions(late.found.formulation, late.found.solution.values),
+        late.found.makespan,
+        Mode(),
+        "highs",
+        Clock(60),
+        each=lambda found: seen.append(float(found.makespan) / HOUR),
+    )
+    assert pool is not None and float(pool.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    assert seen and seen[-1] == pytest.approx(OPTIMUM, abs=1e-3) and seen == sorted(seen, reverse=True)
+    assert pool.formulation.mode.relaxed
+
+
+def test_a_plan_with_fewer_than_three_lanes_is_left_to_the_whole_mip() -> None:
+    """One lane (the lane plan of test_solver_parts): two lanes free would be the whole MIP."""
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    search = Search(plan, grid, Mode(), "highs", Clock(30))
+    best = minimise_makespan(search, Fraction(0))
+    assert best.found is not None
+    given = decisions(best.found.formulation, best.found.solution.values)
+    assert improve(plan, given, best.found.makespan, Mode(), "highs", Clock(30)) is None
+
+
+def test_the_two_lanes_stage_hands_back_a_plan_the_replay_accepts() -> None:
+    """The stage of the solve, from the late plan: the pool's better solutions are split into
+    routes drive by drive and timed exactly; the best, OPTIMUM, is what it hands back, with a
+    search on its own grid, and the replay accepts it."""
+    plan = three_lanes()
+    late = late_plan(plan)
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    outcome, search = optimiser.two_lanes(late, grid, None)
+    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    assert not outcome.proven and optimiser.hint is not None
+    result = verified_result(plan, outcome, outcome.found, None, Clock(None), search.solves)
+    assert result.verified, result.violations[:3]
+    assert result.makespan_hours == pytest.approx(OPTIMUM, abs=1e-3)

@@ -1,0 +1,222 @@
+"""Better drive-pool solutions by large neighbourhood search: courier lanes re-planned two at a time.
+
+The drive pool's MIP (see search.pool_bracket) is small (medium benchmark: 3,468 columns, 234 of
+them integer) yet HiGHS needs 120-150 s to find its optimum: the LP lets couriers travel in
+fractions, so the tree is wide. With the integers of every lane fixed but two, the same MIP
+solves in 0.1-3 s, and re-planning pairs of lanes in turn, from the convoys' plan, walks down to
+a solution no pair can improve (medium benchmark, ten orders of the pairs: 310.4-315.5 h within
+40 s, where the whole MIP had none by 318 h in 23 s). Local branching (at most k couriers' trips
+changed, all lanes free) then leaves such a point now and then.
+
+A lane is a courier pool's routes (its couriers serve only them); a route without couriers is a
+lane of its own. What this returns is a pool solution, not yet a plan: `solve._drive_by_drive`
+turns it into one, drive by drive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from .backend import LinearModel, Solution, solve_model
+from .formulation import HOUR, Formulation, Mode
+from .schema import Plan
+from .search import Clock, Found
+from .timegrid import build_grid
+
+Decision = tuple[str, Fraction, str]
+"""(route, departure time, what): what is "couriers", or a drive type and start as "type@site"."""
+
+PAIR_SECONDS = 3.0
+"""Time for one pair of lanes (medium benchmark: most solve in 0.1-3 s; of those stopped at 3 s,
+many had improved)."""
+BRANCH_SECONDS = 6.0
+"""Time for one local-branching step (all lanes free, few trips changed)."""
+FIRST_BRANCH = 6
+"""Couriers' trips local branching may change at first; each step that finds nothing adds two."""
+LAST_BRANCH = 14
+
+
+def decisions(form: Formulation, values: np.ndarray) -> dict[Decision, int]:
+    """The integer decisions of a solution of `form` (pooled or drive by drive): how many drives
+    of each kind and how many couriers take each departure."""
+    out: dict[Decision, int] = defaultdict(int)
+    for (unit, j), col in form.x.items():
+        drives = round(float(values[col]) * form.by_name[unit].count)
+        if drives:
+            dep, drive = form.route_deps[j], form.by_name[unit]
+            out[dep.route, dep.time, f"{drive.type}@{drive.start}"] += drives
+    for j, col in form.u.items():
+        couriers = round(float(values[col]))
+        if couriers:
+            dep = form.route_deps[j]
+            out[dep.route, dep.time, "couriers"] += couriers
+    return dict(out)
+
+
+@dataclass
+class _Pool:
+    """The drive-pool MIP on the grid up to `top`, minimising its last interval, and its integers
+    keyed by decision."""
+
+    form: Formulation
+    keys: dict[int, Decision]
+
+    @classmethod
+    def build(cls, plan: Plan, top: Fraction, base: Mode, resolution: Fraction | None) -> _Pool:
+        grid = build_grid(plan, top, resolution or plan.resolution)
+        form = Formulation(plan, grid, replace(base, relaxed=True, unit_limit=1, free_last=True))
+        form.minimise_last()
+        keys: dict[int, Decision] = {}
+        for (unit, j), col in form.drive_count.items():
+            dep, drive = form.route_deps[j], form.by_name[unit]
+            keys[col] = (dep.route, dep.time, f"{drive.type}@{drive.start}")
+        for j, col in form.u.items():
+            dep = form.route_deps[j]
+            keys[col] = (dep.route, dep.time, "couriers")
+        return cls(form, keys)
+
+    def done(self, values: np.ndarray) -> Fraction:
+        """When a solution has delivered everything (seconds)."""
+        assert self.form.last is not None
+        last = Fraction(float(values[self.form.last]) * HOUR).limit_denominator(10**6)
+        return self.form.grid.points[-2] + last
+
+    def solve(
+        self,
+        backend: str,
+        given: dict[Decision, int],
+        free: Callable[[Decision], bool],
+        seconds: float | None,
+        branch: int | None = None,
+    ) -> Solution:
+        """The MIP with every decision not `free` fixed to `given` (absent: none), from `given`;
+        with `branch`, at most that many departures' couriers changed from `given`."""
+        model = self.form.model
+        lb, ub = list(model.lb), list(model.ub)
+        start: dict[int, float] = {}
+        for col, key in self.keys.items():
+            start[col] = float(given.get(key, 0))
+            if not free(key):
+                lb[col] = ub[col] = start[col]
+        fixed = replace(model, lb=lb, ub=ub)
+        if branch is not None:
+            couriers = {col: start[col] for col, key in self.keys.items() if key[2] == "couriers"}
+            fixed = _branched(fixed, couriers, branch)
+        return solve_model(fixed, backend, seconds, start=start)
+
+
+def _branched(model: LinearModel, couriers: dict[int, float], branch: int) -> LinearModel:
+    """`model` with a local-branching row: the couriers' departures that change from `couriers`
+    (those of at most one courier) number at most `branch`."""
+    copy = replace(
+        model,
+        row_lb=list(model.row_lb),
+        row_ub=list(model.row_ub),
+        rows=list(model.rows),
+        cols=list(model.cols),
+        vals=list(model.vals),
+    )
+    terms, taken = [], 0.0
+    for col, value in couriers.items():
+        if model.ub[col] > 1:
+            continue  # a pool of several couriers: not a yes-or-no decision
+        if value >= 0.5:
+            terms.append((col, -1.0))
+            taken += 1
+        else:
+            terms.append((col, 1.0))
+    copy.row(terms, ub=branch - taken)
+    return copy
+
+
+def lanes(plan: Plan) -> dict[str, str]:
+    """Each route's lane: its courier pool, or itself when it has no couriers."""
+    return {name: route.courier or name for name, route in plan.routes.items()}
+
+
+def improve(
+    plan: Plan,
+    given: dict[Decision, int],
+    done: Fraction,
+    base: Mode,
+    backend: str,
+    clock: Clock,
+    resolution: Fraction | None = None,
+    say: Callable[[str], None] | None = None,
+    seed: int = 0,
+    each: Callable[[Found], None] | None = None,
+) -> Found | None:
+    """A drive-pool solution completing before `done`, found by re-planning lanes two at a time
+    from `given` (the decisions of a plan completing at `done`), or None: none found, or the plan
+    has fewer than three lanes (two lanes free is then the whole MIP).
+
+    Stops when the clock runs out, or when no pair of lanes and no local-branching step up to
+    LAST_BRANCH improves the best solution. Deterministic for a `seed`, but for what the
+    solver reaches within its time."""
+    of = lanes(plan)
+    names = sorted(set(of.values()))
+    if len(names) < 3:
+        return None
+    points = build_grid(plan, done, resolution or plan.resolution).points
+    top = points[-1]
+    pool = _Pool.build(plan, top, base, resolution)
+    first = pool.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
+    if not first.found:
+        return None  # the plan's decisions are not the pool's (a departure it rounds away)
+    best, best_done = first, pool.done(first.values)
+    improved: Found | None = None
+    rng = random.Random(seed)
+    pairs = list(itertools.combinations(names, 2))
+    queue: list[tuple[str, ...]] = []
+    idle, branch = 0, FIRST_BRANCH
+    while not clock.out():
+        if idle < len(pairs):
+            if not queue:
+                queue = rng.sample(pairs, len(pairs))
+            sol = pool.solve(backend, given, _pair(of, set(queue.pop())), _slice(clock, PAIR_SECONDS))
+        elif branch <= LAST_BRANCH:
+            sol = pool.solve(backend, given, lambda _key: True, _slice(clock, BRANCH_SECONDS), branch)
+            branch += 2
+        else:
+            break
+        if not sol.found or pool.done(sol.values) >= best_done - _EPSILON:
+            idle += 1
+            continue
+        best, best_done, idle, branch = sol, pool.done(sol.values), 0, FIRST_BRANCH
+        given = {pool.keys[col]: round(float(sol.values[col])) for col in pool.keys}
+        while best_done <= pool.form.grid.points[-2] and len(pool.form.grid.points) > 2:
+            # done by the start of the last interval: the grid ends one point earlier, so that
+            # finishing sooner still counts
+            shorter = _Pool.build(plan, pool.form.grid.points[-2], base, resolution)
+            again = shorter.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
+            if not again.found:
+                break
+            pool, best, best_done = shorter, again, shorter.done(again.values)
+        improved = Found(pool.form, best, best_done)
+        if each is not None:
+            each(improved)
+        if say is not None:
+            say(f"the drive pool, two lanes at a time: done by {float(best_done) / HOUR:.2f} h")
+    return improved if improved is not None and improved.makespan < done else None
+
+
+def _pair(of: dict[str, str], chosen: set[str]) -> Callable[[Decision], bool]:
+    """Which decisions a pair of lanes leaves free: its couriers and drives, and the drive counts
+    of the other lanes, whose couriers' trips hold them in shape (medium benchmark, six orders of
+    the pairs: 310.4-312.2 h in 45 s, where with those counts fixed 310.4-315.5 h)."""
+    return lambda key: of[key[0]] in chosen or key[2] != "couriers"
+
+
+_EPSILON = Fraction(1, 1000)  # seconds: a completion no sooner than this is no improvement
+
+
+def _slice(clock: Clock, seconds: float) -> float | None:
+    left = clock.remaining()
+    return seconds if left is None else max(0.05, min(seconds, left))
