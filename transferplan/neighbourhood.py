@@ -162,7 +162,7 @@ def improve(
     solver reaches within its time."""
     of = lanes(plan)
     names = sorted(set(of.values()))
-    if len(names) < 3:
+    if len(names) < 3 or clock.out():
         return None
     points = build_grid(plan, done, resolution or plan.resolution).points
     top = points[-1]
