@@ -8,6 +8,11 @@ a solution no pair can improve (medium benchmark, ten orders of the pairs: 310.4
 40 s, where the whole MIP had none by 318 h in 23 s). Local branching (at most k couriers' trips
 changed, all lanes free) then leaves such a point now and then.
 
+The pool over-promises, so its solutions do not all run drive by drive as early; a descent goes on
+from the plan the caller made of its last solution (medium benchmark: from the convoys' 328 h,
+318.5, 316.5 and 313.5 h, each run as early; going on from the pool's own solutions instead, its
+313.7 h gave no plan before 325 h).
+
 A lane is a courier pool's routes (its couriers serve only them); a route without couriers is a
 lane of its own. What this returns is a pool solution, not yet a plan: `solve._drive_by_drive`
 turns it into one, drive by drive.
@@ -40,7 +45,12 @@ BRANCH_SECONDS = 6.0
 """Time for one local-branching step (all lanes free, few trips changed)."""
 FIRST_BRANCH = 6
 """Couriers' trips local branching may change at first; each step that finds nothing adds two."""
-LAST_BRANCH = 14
+LAST_BRANCH = 10
+"""Local branching stops here (medium benchmark: from a point no pair improves, steps of 6 to 14
+trips found nothing in two descents of two; the time goes to a new descent instead)."""
+DESCENTS = 4
+"""Descents at most, each from the start with the pairs in another order (medium benchmark: four
+orders ended at 309.07-313.24 h; where one ends depends on the order more than on the time)."""
 
 
 def decisions(form: Formulation, values: np.ndarray) -> dict[Decision, int]:
@@ -151,29 +161,60 @@ def improve(
     resolution: Fraction | None = None,
     say: Callable[[str], None] | None = None,
     seed: int = 0,
-    each: Callable[[Found], None] | None = None,
+    each: Callable[[Found], tuple[dict[Decision, int], Fraction] | None] | None = None,
 ) -> Found | None:
     """A drive-pool solution completing before `done`, found by re-planning lanes two at a time
     from `given` (the decisions of a plan completing at `done`), or None: none found, or the plan
-    has fewer than three lanes (two lanes free is then the whole MIP).
+    has fewer than three lanes (two lanes free is then the whole MIP). `each` is handed every
+    solution better than the last of its descent; it may answer with the decisions of a plan the
+    drives can run, near it, and its completion: the descent goes on from there.
 
-    Stops when the clock runs out, or when no pair of lanes and no local-branching step up to
-    LAST_BRANCH improves the best solution. Deterministic for a `seed`, but for what the
-    solver reaches within its time."""
+    One descent ends when no pair of lanes and no local-branching step up to LAST_BRANCH improves
+    its solution; the next starts again from `given` with the pairs in another order, up to
+    DESCENTS, while the clock allows. Deterministic for a `seed`, but for what the solver reaches
+    within its time."""
     of = lanes(plan)
-    names = sorted(set(of.values()))
-    if len(names) < 3 or clock.out():
+    if len(set(of.values())) < 3 or clock.out():
         return None
-    points = build_grid(plan, done, resolution or plan.resolution).points
-    top = points[-1]
-    pool = _Pool.build(plan, top, base, resolution)
+    top = build_grid(plan, done, resolution or plan.resolution).points[-1]
+    best: Found | None = None
+
+    def better(found: Found) -> tuple[dict[Decision, int], Fraction] | None:
+        nonlocal best
+        if found.makespan < (done if best is None else best.makespan) - _EPSILON:
+            best = found
+            if say is not None:
+                say(f"the drive pool, two lanes at a time: done by {float(found.makespan) / HOUR:.2f} h")
+        return None if each is None else each(found)
+
+    for descent in range(DESCENTS):
+        if clock.out():
+            break
+        pool = _Pool.build(plan, top, base, resolution)
+        if not _descend(plan, pool, of, given, base, backend, clock, resolution, random.Random(seed + descent), better):
+            break  # the plan's decisions are not the pool's (a departure it rounds away)
+    return best
+
+
+def _descend(
+    plan: Plan,
+    pool: _Pool,
+    of: dict[str, str],
+    given: dict[Decision, int],
+    base: Mode,
+    backend: str,
+    clock: Clock,
+    resolution: Fraction | None,
+    rng: random.Random,
+    better: Callable[[Found], tuple[dict[Decision, int], Fraction] | None],
+) -> bool:
+    """One descent of `improve` from `given`, handing `better` each solution that improves on the
+    last; False when `given` is no solution of the pool."""
     first = pool.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
     if not first.found:
-        return None  # the plan's decisions are not the pool's (a departure it rounds away)
-    best, best_done = first, pool.done(first.values)
-    improved: Found | None = None
-    rng = random.Random(seed)
-    pairs = list(itertools.combinations(names, 2))
+        return False
+    best_done = pool.done(first.values)
+    pairs = list(itertools.combinations(sorted(set(of.values())), 2))
     queue: list[tuple[str, ...]] = []
     idle, branch = 0, FIRST_BRANCH
     while not clock.out():
@@ -199,12 +240,15 @@ def improve(
             if not again.found:
                 break
             pool, best, best_done = shorter, again, shorter.done(again.values)
-        improved = Found(pool.form, best, best_done)
-        if each is not None:
-            each(improved)
-        if say is not None:
-            say(f"the drive pool, two lanes at a time: done by {float(best_done) / HOUR:.2f} h")
-    return improved if improved is not None and improved.makespan < done else None
+        runs = better(Found(pool.form, best, best_done))
+        if runs is not None:
+            # go on from the plan the drives can run: the pool's solutions near it are likelier
+            # to run too
+            anchored = _Pool.build(plan, runs[1], base, resolution)
+            again = anchored.solve(backend, runs[0], lambda _key: False, _slice(clock, PAIR_SECONDS))
+            if again.found:
+                pool, given, best_done = anchored, runs[0], anchored.done(again.values)
+    return True
 
 
 def _pair(of: dict[str, str], chosen: set[str]) -> Callable[[Decision], bool]:
