@@ -4,9 +4,10 @@ The drive pool's MIP (see search.pool_bracket) is small (medium benchmark: 3,468
 them integer) yet HiGHS needs 120-150 s to find its optimum: the LP lets couriers travel in
 fractions, so the tree is wide. With the integers of every lane fixed but two, the same MIP
 solves in 0.1-3 s, and re-planning pairs of lanes in turn, from the convoys' plan, walks down to
-a solution no pair can improve (medium benchmark, ten orders of the pairs: 310.4-315.5 h within
-40 s, where the whole MIP had none by 318 h in 23 s). Local branching (at most k couriers' trips
-changed, all lanes free) then leaves such a point now and then.
+a solution no pair can improve (medium benchmark, four orders of the pairs: 309.07-313.24 h in
+42 s, where the whole MIP had none by 318 h in 23 s). Local branching (at most k couriers' trips
+changed, all lanes free) may then leave such a point; else a new descent starts from the
+convoys' plan with the pairs in another order.
 
 The pool over-promises, so its solutions do not all run drive by drive as early; a descent goes on
 from the plan the caller made of its last solution (medium benchmark: from the convoys' 328 h,
@@ -14,8 +15,8 @@ from the plan the caller made of its last solution (medium benchmark: from the c
 313.7 h gave no plan before 325 h).
 
 A lane is a courier pool's routes (its couriers serve only them); a route without couriers is a
-lane of its own. What this returns is a pool solution, not yet a plan: `solve._drive_by_drive`
-turns it into one, drive by drive.
+lane of its own. What this returns is a pool solution, not yet a plan: `_Optimiser.two_lanes`
+(solve.py) turns it into one, drive by drive.
 """
 
 from __future__ import annotations
