@@ -99,6 +99,10 @@ class _Pool:
         last = Fraction(float(values[self.form.last]) * HOUR).limit_denominator(10**6)
         return self.form.grid.points[-2] + last
 
+    def fixed(self, backend: str, given: dict[Decision, int], clock: Clock) -> Solution:
+        """The MIP with every decision fixed to `given`: what is left is the data's LP."""
+        return self.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
+
     def solve(
         self,
         backend: str,
@@ -177,7 +181,6 @@ def improve(
     of = lanes(plan)
     if len(set(of.values())) < 3 or clock.out():
         return None
-    top = build_grid(plan, done, resolution or plan.resolution).points[-1]
     best: Found | None = None
 
     def better(found: Found) -> tuple[dict[Decision, int], Fraction] | None:
@@ -191,7 +194,7 @@ def improve(
     for descent in range(DESCENTS):
         if clock.out():
             break
-        pool = _Pool.build(plan, top, base, resolution)
+        pool = _Pool.build(plan, done, base, resolution)  # a grid ends at its horizon itself
         if not _descend(plan, pool, of, given, base, backend, clock, resolution, random.Random(seed + descent), better):
             break  # the plan's decisions are not the pool's (a departure it rounds away)
     return best
@@ -211,7 +214,7 @@ def _descend(
 ) -> bool:
     """One descent of `improve` from `given`, handing `better` each solution that improves on the
     last; False when `given` is no solution of the pool."""
-    first = pool.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
+    first = pool.fixed(backend, given, clock)
     if not first.found:
         return False
     best_done = pool.done(first.values)
@@ -237,7 +240,7 @@ def _descend(
             # done by the start of the last interval: the grid ends one point earlier, so that
             # finishing sooner still counts
             shorter = _Pool.build(plan, pool.form.grid.points[-2], base, resolution)
-            again = shorter.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
+            again = shorter.fixed(backend, given, clock)
             if not again.found:
                 break
             pool, best, best_done = shorter, again, shorter.done(again.values)
@@ -246,7 +249,7 @@ def _descend(
             # go on from the plan the drives can run: the pool's solutions near it are likelier
             # to run too
             anchored = _Pool.build(plan, runs[1], base, resolution)
-            again = anchored.solve(backend, runs[0], lambda _key: False, _slice(clock, PAIR_SECONDS))
+            again = anchored.fixed(backend, runs[0], clock)
             if again.found:
                 pool, given, best_done = anchored, runs[0], anchored.done(again.values)
     return True

@@ -814,7 +814,6 @@ def _drive_by_drive(
         return None
     if bound is not None:
         optimiser.inflow = max(optimiser.inflow, bound)  # where the search for a completion starts
-    routes = unpool(plan, pool.formulation, pool.solution.values, grid)
     counts = departure_counts(pool.formulation, pool.solution.values)
     # the pool is a relaxation: no plan beats its completion, so a plan that reaches it in its
     # interval is optimal, and the search for it may stop there (medium benchmark: 309.07 h)
@@ -827,6 +826,7 @@ def _drive_by_drive(
             return found
     if exact_only:
         return None
+    routes = unpool(plan, pool.formulation, pool.solution.values, grid)  # the fallback's MIP start
     outcome, _ = optimiser.counted(counts, routes, top, optimiser.clock)
     return outcome.found
 
