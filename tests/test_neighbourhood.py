@@ -3,12 +3,16 @@ that takes its solutions drive by drive (`_Optimiser.two_lanes`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 
 from tests.test_solver_parts import lane_plan, make_plan
+from transferplan import neighbourhood
 from transferplan.assemble import verified_result
+from transferplan.backend import Status
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.neighbourhood import decisions, improve, lanes
 from transferplan.schema import Plan
@@ -107,6 +111,45 @@ def test_two_lanes_at_a_time_find_the_pools_optimum_from_a_late_plan() -> None:
     assert len(runs) >= 2 and all(run[0] < 27 + 25 / 18 for run in runs)
     assert all(run[-1] == pytest.approx(OPTIMUM, abs=1e-3) for run in runs)
     assert pool.formulation.mode.relaxed
+
+
+def test_a_pair_the_clock_stopped_gets_twice_the_time_on_its_next_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real solves, but the first of lanes s2 and s3 together is reported as stopped by the
+    clock with nothing better (what HiGHS returns when PAIR_SECONDS is too short for a pair). That
+    pair is not done with: its next turn in the same descent gets twice the time. A pair proven
+    to hold nothing better keeps PAIR_SECONDS, and the search still ends at OPTIMUM (a pair holding
+    s1 moves its drive to 0 h)."""
+    plan = three_lanes()
+    late, _ = late_plan(plan)
+    assert late.found is not None
+    real = neighbourhood._Pool.solve
+    turns: dict[tuple[str, ...], list[float | None]] = defaultdict(list)
+
+    def spied(self, backend, given, free, seconds, branch=None):  # type: ignore[no-untyped-def]
+        pair = tuple(s for s in ("s1", "s2", "s3") if free((f"out-{s}", 0, "couriers")))
+        if branch is not None or len(pair) != 2:
+            return real(self, backend, given, free, seconds, branch)  # not a pair
+        turns[pair].append(seconds)
+        if pair == ("s2", "s3") and len(turns[pair]) == 1:
+            # as if stopped by the clock: the MIP start, unimproved
+            unchanged = real(self, backend, given, lambda _key: False, seconds)
+            return replace(unchanged, status=Status.FEASIBLE)
+        return real(self, backend, given, free, seconds, branch)
+
+    monkeypatch.setattr(neighbourhood._Pool, "solve", spied)
+    pool = improve(
+        plan,
+        decisions(late.found.formulation, late.found.solution.values),
+        late.found.makespan,
+        Mode(),
+        "highs",
+        Clock(60),
+    )
+    assert pool is not None and float(pool.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    first = neighbourhood.PAIR_SECONDS
+    assert turns[("s2", "s3")][:2] == [first, 2 * first]
+    assert all(seconds == first for pair, times in turns.items() if pair != ("s2", "s3") for seconds in times)
+    assert set(turns) == {("s1", "s2"), ("s1", "s3"), ("s2", "s3")}
 
 
 def test_a_plan_with_fewer_than_three_lanes_is_left_to_the_whole_mip() -> None:

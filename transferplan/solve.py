@@ -923,10 +923,10 @@ BRACKET_FIRST_SECONDS = 120.0
 its own search: that search took 98-119 s alone to the pool's optimum on the medium benchmark, and
 cut short at 38 s it ended on a pool solution at 311.04 h whose drive counts, taken drive by drive,
 gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the pool is 318.2 h)."""
-LANES_RESERVE = 8.0
+LANES_RESERVE = 5.0
 """Seconds that `two_lanes` keeps after its search: for the pool's best solution with its drive
-counts as given, when split drive by drive it did not run as early (medium benchmark: 3-4 s for
-the pool's optimum, 309.07 h)."""
+counts as given, when split drive by drive it did not run as early (medium benchmark: 1-4 s for
+the pool's optimum, 309.07 h; 8 s kept, most of it went unused while the descent needed it)."""
 FIRST_PLAN_SECONDS = 50.0
 """The first plan from the pool (`first_from_pool`) is timed as in a 60 s solve (what is left of
 it after the baselines, the convoys and the finish)."""
