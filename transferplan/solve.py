@@ -175,26 +175,22 @@ class _Optimiser:
         """The plan the pool bound's stage made, with a search on its own grid, when it is better
         than `outcome`; else `outcome` and `search` as they are."""
         made = self.pool_plan
-        if made is None:
-            return outcome, search
-        offered = self.offered(made, outcome.solves)
-        if not _better(self.plan, offered[0], outcome):
-            return outcome, search
-        return self._adopted(offered)
+        taken = None if made is None else self.taken(made, (outcome, search))
+        return (outcome, search) if taken is None else taken
 
-    def offered(self, made: Found, solves: int) -> tuple[Outcome, Search]:
-        """A per-drive plan made from a pool solution, with a search on its own grid."""
+    def taken(self, made: Found, best: tuple[Outcome, Search]) -> tuple[Outcome, Search] | None:
+        """A per-drive plan made from a pool solution, with a search on its own grid, when it is
+        better than `best` (its routes are then the next MIP start); else None."""
         form = made.formulation
         search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
-        search.solves = solves
-        return Outcome(made, None, False, solves), search
-
-    def _adopted(self, offered: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
-        self.candidates.append(offered)
-        found = offered[0].found
-        assert found is not None
-        offered[1].say(f"the drive pool's solution, drive by drive, delivers by {float(found.makespan) / HOUR:.1f} h")
-        return offered
+        search.solves = best[0].solves
+        offered = Outcome(made, None, False, best[0].solves)
+        if not _better(self.plan, offered, best[0]):
+            return None
+        self.candidates.append((offered, search))
+        self.hint = _routes_of(made)
+        search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
+        return offered, search
 
     def meets(self, outcome: Outcome) -> bool:
         """Whether the bound proven so far meets the plan of `outcome`: nothing can beat it."""
@@ -491,13 +487,12 @@ class _Optimiser:
                     self.plan, pool, best[0].found.makespan, self.base, self.backend, within, self.inflow
                 )
             top = None  # from here on, the interval where the best plan ends
-            if made is not None:
-                offered = self.offered(made, best[0].solves)
-                if _better(self.plan, offered[0], best[0]):
-                    best, self.hint = self._adopted(offered), _routes_of(made)
-                    if (proven is not None and not trial) or search_clock.out() or self.meets(best[0]):
-                        break  # the pool's optimum was found (it can give no more), or the time is out
-                    continue
+            taken = None if made is None else self.taken(made, best)
+            if taken is not None:
+                best = taken
+                if (proven is not None and not trial) or search_clock.out() or self.meets(best[0]):
+                    break  # the pool's optimum was found (it can give no more), or the time is out
+                continue
             if not trial:
                 break
             if pool is not None or search_clock.out():
@@ -569,10 +564,8 @@ class _Optimiser:
                 self.inflow,
                 exact_only=True,
             )
-            if made is not None:
-                offered = self.offered(made, best[0].solves)
-                if _better(self.plan, offered[0], best[0]):
-                    best, self.hint = self._adopted(offered), _routes_of(made)
+            taken = None if made is None else self.taken(made, best)
+            best = best if taken is None else taken
         if best is not start:
             return best
         return self.first_from_pool(best, grid, resolution)
