@@ -259,11 +259,10 @@ def _descend(
             shorter = _Pool.build(plan, pool.form.grid.points[-2], base, resolution)
             again = shorter.fixed(backend, given, clock)
             if not again.found:
-                # a trip that no longer arrives in time (medium, seed 1: a courier sent out empty
-                # at 258 h, in at 282 h) leaves the rest unbalanced: the last transit's worth of
-                # departures are re-planned
-                tail = shorter.form.grid.points[-1] - _longest_transit(plan)
-                again = shorter.solve(backend, given, _after(tail), _slice(clock, PAIR_SECONDS))
+                # a trip that no longer arrives in time (medium, seed 1: three drives sent out
+                # empty at 258 h, in at 282 h) leaves the drive counts unbalanced: they are
+                # re-planned, the couriers' trips kept
+                again = shorter.solve(backend, given, _drive_counts, _slice(clock, PAIR_SECONDS))
                 if not again.found:
                     break
                 given = {shorter.keys[col]: round(float(again.values[col])) for col in shorter.keys}
@@ -279,13 +278,8 @@ def _descend(
     return True
 
 
-def _longest_transit(plan: Plan) -> Fraction:
-    return max(route.transit for route in plan.routes.values())
-
-
-def _after(time: Fraction) -> Callable[[Decision], bool]:
-    """The decisions of departures at `time` or later."""
-    return lambda key: key[1] >= time
+def _drive_counts(key: Decision) -> bool:
+    return key[2] != "couriers"
 
 
 def _pair(of: dict[str, str], chosen: set[str]) -> Callable[[Decision], bool]:
