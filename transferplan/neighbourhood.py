@@ -45,8 +45,9 @@ many had improved)."""
 LONGEST_PAIR = 12.0
 """A pair the clock stops with nothing better is not done with: its next turn gets twice the
 time, up to this (medium benchmark at 60 s: lanes 3 and 5, stopped at 3 s, took 4.8 s on their
-next turn to improve 313.47 h to 312.11 h; seven runs of seven reached 312.11 h, where two of three
-had ended at 313.47 h when a stop counted as a pair that cannot improve)."""
+next turn to improve 313.47 h to 312.11 h; ten runs of eleven reached 312.11 h, the other shared
+the machine with two more solves; when a stop counted as a pair that cannot improve, two runs of
+three ended at 313.47 h)."""
 BRANCH_SECONDS = 6.0
 """Time for one local-branching step (all lanes free, few trips changed)."""
 FIRST_BRANCH = 6
