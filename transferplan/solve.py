@@ -192,6 +192,21 @@ class _Optimiser:
         search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
         return offered, search
 
+    def routed(
+        self,
+        timed: tuple[Outcome, Search] | None,
+        best: tuple[Outcome, Search],
+        routes: frozenset[tuple[str, str, Fraction]] | None = None,
+    ) -> tuple[Outcome, Search] | None:
+        """A pool solution's routes timed exactly (`timed`), when that plan is better than `best`
+        (its `routes`, else those read off it, are then the next MIP start); else None."""
+        if timed is None or timed[0].found is None or not _better(self.plan, timed[0], best[0]):
+            return None
+        found = timed[0].found
+        self.hint = _routes_of(found) if routes is None else routes
+        timed[1].say(f"the drive pool's routes deliver everything by {float(found.makespan) / HOUR:.1f} h")
+        return timed
+
     def meets(self, outcome: Outcome) -> bool:
         """Whether the bound proven so far meets the plan of `outcome`: nothing can beat it."""
         found = outcome.found
@@ -439,10 +454,10 @@ class _Optimiser:
                 counted = self.counted(counts, routes, top, self.share(COUNTED_SHARE))
                 if timed is None or _better(self.plan, counted[0], timed[0]):
                     timed = counted
-            if timed is None or timed[0].found is None or not _better(self.plan, timed[0], best[0]):
+            routed = self.routed(timed, best)
+            if routed is None:
                 continue
-            best, self.hint = timed, _routes_of(timed[0].found)
-            timed[1].say(f"the drive pool's routes deliver everything by {float(timed[0].found.makespan) / HOUR:.1f} h")
+            best = routed
             if once:
                 break
         return best
@@ -529,12 +544,12 @@ class _Optimiser:
             if pool.makespan >= top:
                 return None
             routes = unpool(self.plan, pool.formulation, pool.solution.values, grid)
-            timed = self.timed(routes, top, self.inflow, None)
-            if timed is None or timed[0].found is None or not _better(self.plan, timed[0], best[0]):
+            routed = self.routed(self.timed(routes, top, self.inflow, None), best, routes)
+            if routed is None:
                 return None
-            best, self.hint = timed, routes
-            made = timed[0].found
-            timed[1].say(f"the drive pool's routes deliver everything by {float(made.makespan) / HOUR:.1f} h")
+            best = routed
+            made = routed[0].found
+            assert made is not None
             return decisions(made.formulation, made.solution.values), made.makespan
 
         left = self.clock.remaining()
