@@ -105,6 +105,14 @@ class _Pool:
         last = Fraction(float(values[self.form.last]) * HOUR).limit_denominator(10**6)
         return self.form.grid.points[-2] + last
 
+    def given(self, values: np.ndarray) -> dict[Decision, int]:
+        """A solution's decisions, as `solve` takes them."""
+        return {key: round(float(values[col])) for col, key in self.keys.items()}
+
+    def improves(self, sol: Solution, done: Fraction) -> bool:
+        """Whether `sol` is a solution done sooner than `done`."""
+        return sol.found and self.done(sol.values) < done - _EPSILON
+
     def fixed(self, backend: str, given: dict[Decision, int], clock: Clock) -> Solution:
         """The MIP with every decision fixed to `given`: what is left is the data's LP."""
         return self.solve(backend, given, lambda _key: False, _slice(clock, PAIR_SECONDS))
@@ -237,7 +245,7 @@ def _descend(
                 queue = rng.sample(open_pairs, len(open_pairs))
             pair = queue.pop()
             sol = pool.solve(backend, given, _pair(of, set(pair)), _slice(clock, seconds[pair]))
-            if not sol.found or pool.done(sol.values) >= best_done - _EPSILON:
+            if not pool.improves(sol, best_done):
                 # proven, or stopped by the clock at the longest: spent; else a longer next turn
                 if sol.status in (Status.FEASIBLE, Status.UNKNOWN) and seconds[pair] < LONGEST_PAIR:
                     seconds[pair] = min(2 * seconds[pair], LONGEST_PAIR)
@@ -247,13 +255,13 @@ def _descend(
         elif branch <= LAST_BRANCH:
             sol = pool.solve(backend, given, lambda _key: True, _slice(clock, BRANCH_SECONDS), branch)
             branch += 2
-            if not sol.found or pool.done(sol.values) >= best_done - _EPSILON:
+            if not pool.improves(sol, best_done):
                 continue
         else:
             break
         best, best_done, branch = sol, pool.done(sol.values), FIRST_BRANCH
         spent.clear()
-        given = {pool.keys[col]: round(float(sol.values[col])) for col in pool.keys}
+        given = pool.given(sol.values)
         while best_done <= pool.form.grid.points[-2] and len(pool.form.grid.points) > 2:
             # done by the start of the last interval: the grid ends one point earlier, so that
             # finishing sooner still counts
@@ -266,7 +274,7 @@ def _descend(
                 again = shorter.solve(backend, given, _drive_counts, _slice(clock, PAIR_SECONDS))
                 if not again.found:
                     break
-                given = {shorter.keys[col]: round(float(again.values[col])) for col in shorter.keys}
+                given = shorter.given(again.values)
             pool, best, best_done = shorter, again, shorter.done(again.values)
         runs = better(Found(pool.form, best, best_done))
         if runs is not None:
@@ -280,6 +288,7 @@ def _descend(
 
 
 def _drive_counts(key: Decision) -> bool:
+    """The decisions every neighbourhood leaves free: drive counts, not couriers' trips."""
     return key[2] != "couriers"
 
 
@@ -287,7 +296,7 @@ def _pair(of: dict[str, str], chosen: set[str]) -> Callable[[Decision], bool]:
     """Which decisions a pair of lanes leaves free: its couriers and drives, and the drive counts
     of the other lanes, whose couriers' trips hold them in shape (medium benchmark, six orders of
     the pairs: 310.4-312.2 h in 45 s, where with those counts fixed 310.4-315.5 h)."""
-    return lambda key: of[key[0]] in chosen or key[2] != "couriers"
+    return lambda key: of[key[0]] in chosen or _drive_counts(key)
 
 
 _EPSILON = Fraction(1, 1000)  # seconds: a completion no sooner than this is no improvement
