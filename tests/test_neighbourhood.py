@@ -4,6 +4,7 @@ that takes its solutions drive by drive (`_Optimiser.two_lanes`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 
@@ -16,7 +17,7 @@ from transferplan.backend import Status
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.neighbourhood import decisions, improve, lanes
 from transferplan.schema import Plan
-from transferplan.search import Clock, Outcome, Search, minimise_makespan
+from transferplan.search import Clock, Found, Outcome, Search, minimise_makespan
 from transferplan.solve import _Optimiser
 from transferplan.timegrid import build_grid
 
@@ -69,6 +70,14 @@ def late_plan(plan: Plan) -> tuple[Outcome, Search]:
     return late, search
 
 
+def improved_from_late(plan: Plan, seconds: float, each: Callable[[Found], None] | None = None) -> Found | None:
+    """`improve` from the late plan's decisions and completion, within `seconds`."""
+    late, _ = late_plan(plan)
+    assert late.found is not None
+    given = decisions(late.found.formulation, late.found.solution.values)
+    return improve(plan, given, late.found.makespan, Mode(), "highs", Clock(seconds), each=each)
+
+
 def test_a_plans_decisions_are_its_drives_and_couriers_on_each_departure() -> None:
     """The late plan takes one drive and one courier on each of its six departures, and nothing
     else (a courier that travelled alone would show as couriers without drives)."""
@@ -88,19 +97,8 @@ def test_two_lanes_at_a_time_find_the_pools_optimum_from_a_late_plan() -> None:
     pair holding s1 moves its drive to the 0 h departure, and the pool is done by OPTIMUM, 23.39 h
     (the grid then ends at 24 h: a shorter grid once the pool is done before the last interval).
     Every descent (DESCENTS, the pairs in another order each time) reports its steps down."""
-    plan = three_lanes()
-    late, _ = late_plan(plan)
-    assert late.found is not None
     seen: list[float] = []
-    pool = improve(
-        plan,
-        decisions(late.found.formulation, late.found.solution.values),
-        late.found.makespan,
-        Mode(),
-        "highs",
-        Clock(60),
-        each=lambda found: seen.append(float(found.makespan) / HOUR),
-    )
+    pool = improved_from_late(three_lanes(), 60, each=lambda found: seen.append(float(found.makespan) / HOUR))
     assert pool is not None and float(pool.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
     # each descent starts again from the late plan, steps down and ends at the optimum
     runs: list[list[float]] = []
@@ -119,9 +117,6 @@ def test_a_pair_the_clock_stopped_gets_twice_the_time_on_its_next_turn(monkeypat
     pair is not done with: its next turn in the same descent gets twice the time. A pair proven
     to hold nothing better keeps PAIR_SECONDS, and the search still ends at OPTIMUM (a pair holding
     s1 moves its drive to 0 h)."""
-    plan = three_lanes()
-    late, _ = late_plan(plan)
-    assert late.found is not None
     real = neighbourhood._Pool.solve
     turns: dict[tuple[str, ...], list[float | None]] = defaultdict(list)
 
@@ -137,14 +132,7 @@ def test_a_pair_the_clock_stopped_gets_twice_the_time_on_its_next_turn(monkeypat
         return real(self, backend, given, free, seconds, branch)
 
     monkeypatch.setattr(neighbourhood._Pool, "solve", spied)
-    pool = improve(
-        plan,
-        decisions(late.found.formulation, late.found.solution.values),
-        late.found.makespan,
-        Mode(),
-        "highs",
-        Clock(60),
-    )
+    pool = improved_from_late(three_lanes(), 60)
     assert pool is not None and float(pool.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
     first = neighbourhood.PAIR_SECONDS
     assert turns[("s2", "s3")][:2] == [first, 2 * first]
@@ -182,8 +170,4 @@ def test_the_two_lanes_stage_hands_back_a_plan_the_replay_accepts() -> None:
 def test_with_no_time_left_the_search_builds_nothing() -> None:
     """A 5 s solve reaches this stage with its time spent (medium benchmark: 340.8 h at 4.8 s
     either way): no model is built, and the first plan from the pool comes next."""
-    plan = three_lanes()
-    late, _ = late_plan(plan)
-    assert late.found is not None
-    given = decisions(late.found.formulation, late.found.solution.values)
-    assert improve(plan, given, late.found.makespan, Mode(), "highs", Clock(0.0)) is None
+    assert improved_from_late(three_lanes(), 0.0) is None
