@@ -3,17 +3,19 @@ that takes its solutions drive by drive (`_Optimiser.two_lanes`)."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from tests.test_solver_parts import lane_plan, make_plan
 from transferplan import neighbourhood
 from transferplan.assemble import verified_result
-from transferplan.backend import Status
+from transferplan.backend import Solution, Status
 from transferplan.formulation import HOUR, Formulation, Mode
 from transferplan.neighbourhood import decisions, improve, lanes
 from transferplan.schema import Plan
@@ -138,6 +140,81 @@ def test_a_pair_the_clock_stopped_gets_twice_the_time_on_its_next_turn(monkeypat
     assert turns[("s2", "s3")][:2] == [first, 2 * first]
     assert all(seconds == first for pair, times in turns.items() if pair != ("s2", "s3") for seconds in times)
     assert set(turns) == {("s1", "s2"), ("s1", "s3"), ("s2", "s3")}
+
+
+class _ScriptedPool:
+    """Stands in for the drive pool in `_descend`, to test its bookkeeping alone. A solution is
+    the hour it is done by: the fixed solve answers `first`, every other solve `then`, proven
+    (the first pair solved steps down to its best; after it, nothing is better). The grid ends at
+    `end` hours, its last interval starts half-way; pair solves are logged to `pairs`."""
+
+    improves = neighbourhood._Pool.improves
+
+    def __init__(self, end: int, first: float, then: float, pairs: list[tuple[str, ...]]) -> None:
+        points = [Fraction(0), end * HOUR / 2, end * HOUR]
+        self.form = type("Form", (), {"grid": type("Grid", (), {"points": points})})
+        self.first, self.then, self.pairs = first, then, pairs
+        self.branches = 0
+
+    def done(self, values: np.ndarray) -> Fraction:
+        return Fraction(int(values[0])) * HOUR
+
+    def given(self, values: np.ndarray) -> dict[tuple[str, Fraction, str], int]:
+        return {}
+
+    def fixed(self, backend: str, given: object, clock: Clock) -> Solution:
+        return Solution(Status.OPTIMAL, np.array([self.first]), self.first, self.first, 0.0)
+
+    def solve(self, backend, given, free, seconds, branch=None):  # type: ignore[no-untyped-def]
+        if branch is not None:
+            self.branches += 1
+        else:
+            self.pairs.append(tuple(lane for lane in ("a", "b", "c") if free((f"r-{lane}", 0, "couriers"))))
+        return Solution(Status.OPTIMAL, np.array([self.then]), self.then, self.then, 0.0)
+
+
+def _scripted_descent(pool: _ScriptedPool) -> list[float]:
+    """`_descend` over three lanes a, b and c from `pool`; the completions it steps down to."""
+    steps: list[float] = []
+    ended = neighbourhood._descend(
+        three_lanes(),
+        pool,  # type: ignore[arg-type]
+        {f"r-{lane}": lane for lane in ("a", "b", "c")},
+        {},
+        Mode(),
+        "highs",
+        Clock(None),
+        None,
+        random.Random(0),
+        lambda found: steps.append(float(found.makespan) / HOUR),  # type: ignore[func-returns-value]
+    )
+    assert ended
+    return steps
+
+
+def test_a_pair_proven_at_its_best_is_not_solved_again_before_the_next_step_down() -> None:
+    """Scripted solves: the first pair steps down from 18 h to 15 h, its proven best, in the last
+    interval, (10 h, 20 h]. Solving it again from there would only prove that again, for the other
+    lanes' trips are as they were: the descent solves the two other pairs, then tries local
+    branching from FIRST_BRANCH to LAST_BRANCH trips, and ends, that pair solved once. (Before, a
+    step down opened every pair, that one too: four pair solves.)"""
+    pairs: list[tuple[str, ...]] = []
+    pool = _ScriptedPool(20, 18.0, 15.0, pairs)
+    assert _scripted_descent(pool) == [15.0]
+    assert sorted(pairs) == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert pool.branches == len(range(neighbourhood.FIRST_BRANCH, neighbourhood.LAST_BRANCH + 1, 2))
+
+
+def test_after_a_step_to_a_shorter_grid_every_pair_is_solved_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scripted solves: the first pair steps down from 18 h to 8 h, before the last interval,
+    (10 h, 20 h], so the descent goes on on the grid ending at 10 h, where finishing sooner than
+    8 h is a step down the first grid could not see. That pair is open again there: four pair
+    solves, the first pair's twice."""
+    pairs: list[tuple[str, ...]] = []
+    shorter = _ScriptedPool(10, 8.0, 8.0, pairs)
+    monkeypatch.setattr(neighbourhood._Pool, "build", lambda *args: shorter)
+    assert _scripted_descent(_ScriptedPool(20, 18.0, 8.0, pairs)) == [8.0]
+    assert len(pairs) == 4 and pairs.count(pairs[0]) == 2 and len(set(pairs)) == 3
 
 
 def test_a_plan_with_fewer_than_three_lanes_is_left_to_the_whole_mip() -> None:
