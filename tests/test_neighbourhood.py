@@ -146,15 +146,18 @@ class _ScriptedPool:
     """Stands in for the drive pool in `_descend`, to test its bookkeeping alone. A solution is
     the hour it is done by: the fixed solve answers `first`, every other solve `then`, proven
     (the first pair solved steps down to its best; after it, nothing is better). The grid ends at
-    `end` hours, its last interval starts half-way; pair solves are logged to `pairs`."""
+    `end` hours, its last interval starts half-way, and as in the real pool, a solution done
+    before that interval reads as done at its start. Pair solves are logged to `pairs`."""
 
     improves = neighbourhood._Pool.improves
+    shortest = neighbourhood._Pool.shortest
 
     def __init__(self, end: int, first: float, then: float, pairs: list[tuple[str, ...]]) -> None:
         points = [Fraction(0), end * HOUR / 2, end * HOUR]
         self.form = type("Form", (), {"grid": type("Grid", (), {"points": points})})
-        self.first, self.then, self.pairs = first, then, pairs
-        self.branches = 0
+        self.first, self.then = max(first, end / 2), max(then, end / 2)
+        self.pairs, self.branches = pairs, 0
+        self.plan, self.base, self.resolution = three_lanes(), Mode(), None
 
     def done(self, values: np.ndarray) -> Fraction:
         return Fraction(int(values[0])) * HOUR
@@ -215,6 +218,17 @@ def test_after_a_step_to_a_shorter_grid_every_pair_is_solved_again(monkeypatch: 
     monkeypatch.setattr(neighbourhood._Pool, "build", lambda *args: shorter)
     assert _scripted_descent(_ScriptedPool(20, 18.0, 8.0, pairs)) == [8.0]
     assert len(pairs) == 4 and pairs.count(pairs[0]) == 2 and len(set(pairs)) == 3
+
+
+def test_a_start_done_before_the_last_interval_is_searched_on_a_shorter_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scripted solves: the plan's own decisions are done by 8 h in the pool, before the last
+    interval of its grid, (10 h, 20 h]: there they read as done at 10 h, and nothing can read as
+    sooner, so no pair could ever step down (large benchmark: the convoys' 790.3 h plan is done by
+    768 h in the pool). The descent starts on the grid ending at 10 h, where the pairs step down
+    to 6 h."""
+    pairs: list[tuple[str, ...]] = []
+    monkeypatch.setattr(neighbourhood._Pool, "build", lambda *args: _ScriptedPool(10, 8.0, 6.0, pairs))
+    assert _scripted_descent(_ScriptedPool(20, 8.0, 6.0, pairs)) == [6.0]
 
 
 def test_a_plan_with_fewer_than_three_lanes_is_left_to_the_whole_mip() -> None:
