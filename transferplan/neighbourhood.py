@@ -296,8 +296,9 @@ def _descend(
         best, best_done, branch = sol, pool.done(sol.values), FIRST_BRANCH
         spent.clear()
         # a pair proven to hold nothing better than this solution would only prove it again from
-        # here: the other lanes' trips are as they were (the plan made of it drops at most
-        # couriers sent out empty). Not on a shorter grid, where finishing sooner counts anew.
+        # here, the other lanes' trips being as they were (nearly so from the plan made of it,
+        # which can leave out trips the pool took). Not on a shorter grid, where finishing
+        # sooner counts anew.
         settled = pair if sol.status == Status.OPTIMAL else None
         shortest, given, best = pool.shortest(backend, pool.given(sol.values), sol, clock)
         if shortest is not pool:
