@@ -231,6 +231,23 @@ def test_a_start_done_before_the_last_interval_is_searched_on_a_shorter_grid(mon
     assert _scripted_descent(_ScriptedPool(20, 8.0, 6.0, pairs)) == [6.0]
 
 
+def test_the_first_descent_draws_its_order_from_order_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/benchmarks/lane_orders.py sets ORDER_SEED to run a solve with the pairs in another
+    order: the first descent's order comes from it, the next from the seed after it."""
+    drawn: list[float] = []
+
+    def descend(*args: object) -> bool:
+        order = args[8]
+        assert isinstance(order, random.Random)
+        drawn.append(order.random())
+        return len(drawn) < 2  # two descents, then "not the pool's decisions": the search ends
+
+    monkeypatch.setattr(neighbourhood, "_descend", descend)
+    monkeypatch.setattr(neighbourhood, "ORDER_SEED", 5)
+    assert improved_from_late(three_lanes(), 60) is None
+    assert drawn == [random.Random(5).random(), random.Random(6).random()]
+
+
 def test_a_plan_with_fewer_than_three_lanes_is_left_to_the_whole_mip() -> None:
     """One lane (the lane plan of test_solver_parts): two lanes free would be the whole MIP."""
     plan = lane_plan(carry=2, drives=2)
