@@ -676,6 +676,31 @@ def test_unpool_sends_no_drive_without_a_courier() -> None:
     assert sorted((float(t) / HOUR, r) for _d, r, t in routes) == [(0.0, "out"), (16.0, "back")]
 
 
+def test_unpool_sends_a_courier_on_empty_where_the_pool_does() -> None:
+    """The small benchmark: four drives at hq, the one courier at the GPU site, departures daily
+    at 17 h, 24 h in transit. The pool sends the courier back to hq empty at 17 h (there at 41 h)
+    and the four drives out with it at 41 h. Split drive by drive, the courier's empty trip must
+    be made too, or no courier is at hq at 41 h and no drive leaves (as it was: no routes at
+    all). With the link left out, the drives carry all 200 TB, written by then (two bays at 1 GB/s:
+    27.8 h), in at 65 h and read in the GPU site's two bays at 1.5 GB/s each: 200 TB / 3 GB/s =
+    18.52 h, done at 83.52 h; the replay of the plan with those routes fixed accepts it."""
+    plan = Plan.model_validate(generate("small"))
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    pooled = Formulation(plan, grid, Mode(relaxed=True, unit_limit=1, require_all=False))
+    values = pooled_values(pooled, {("out", 41): 4})
+    for j, col in pooled.u.items():
+        dep = pooled.route_deps[j]
+        values[col] = float((dep.route, float(dep.time) / HOUR) in {("back", 17), ("out", 41)})
+    routes = unpool(plan, pooled, values, grid)
+    assert sorted((route, float(t) / HOUR) for _d, route, t in routes) == [("out", 41.0)] * 4
+    plan = plan.replace(links={})
+    outcome = minimise_makespan(Search(plan, grid, Mode(routes=routes), "highs", Clock(30)), Fraction(0))
+    assert outcome.found is not None
+    assert float(outcome.found.makespan) / HOUR == pytest.approx(65 + 200e12 / 3e9 / HOUR, abs=1e-3)
+    result = verified_result(plan, outcome, outcome.found, None, Clock(None), outcome.solves)
+    assert result.verified, result.violations[:3]
+
+
 def test_the_pools_routes_drive_by_drive_beat_the_convoys_on_the_medium_benchmark() -> None:
     """The medium benchmark's convoy search stops at 326.1 h. A drive-pool solution delivering by
     its grid point at 320 h (the grid's points there are 308, 320 and 322 h), split drive by
