@@ -151,6 +151,7 @@ class _ScriptedPool:
 
     improves = neighbourhood._Pool.improves
     shortest = neighbourhood._Pool.shortest
+    ending = neighbourhood._Pool.ending
 
     def __init__(self, end: int, first: float, then: float, pairs: list[tuple[str, ...]]) -> None:
         points = [Fraction(0), end * HOUR / 2, end * HOUR]
@@ -180,14 +181,11 @@ def _scripted_descent(pool: _ScriptedPool) -> list[float]:
     """`_descend` over three lanes a, b and c from `pool`; the completions it steps down to."""
     steps: list[float] = []
     ended = neighbourhood._descend(
-        three_lanes(),
         pool,  # type: ignore[arg-type]
         {f"r-{lane}": lane for lane in ("a", "b", "c")},
         {},
-        Mode(),
         "highs",
         Clock(None),
-        None,
         random.Random(0),
         lambda found: steps.append(float(found.makespan) / HOUR),  # type: ignore[func-returns-value]
     )
@@ -237,7 +235,7 @@ def test_the_first_descent_draws_its_order_from_order_seed(monkeypatch: pytest.M
     drawn: list[float] = []
 
     def descend(*args: object) -> bool:
-        order = args[8]
+        order = args[5]
         assert isinstance(order, random.Random)
         drawn.append(order.random())
         return len(drawn) < 2  # two descents, then "not the pool's decisions": the search ends

@@ -121,6 +121,10 @@ class _Pool:
         """Whether `sol` is a solution done sooner than `done`."""
         return sol.found and self.done(sol.values) < done - _EPSILON
 
+    def ending(self, top: Fraction) -> _Pool:
+        """The same pool on the grid ending at `top`."""
+        return _Pool.build(self.plan, top, self.base, self.resolution)
+
     def shortest(
         self, backend: str, given: dict[Decision, int], sol: Solution, clock: Clock
     ) -> tuple[_Pool, dict[Decision, int], Solution]:
@@ -129,7 +133,7 @@ class _Pool:
         empty), so the grid ends one point earlier, then again while that holds."""
         pool = self
         while pool.done(sol.values) <= pool.form.grid.points[-2] and len(pool.form.grid.points) > 2:
-            shorter = _Pool.build(self.plan, pool.form.grid.points[-2], self.base, self.resolution)
+            shorter = pool.ending(pool.form.grid.points[-2])
             again = shorter.fixed(backend, given, clock)
             if not again.found:
                 # a trip that no longer arrives in time (medium, seed 1: three drives sent out
@@ -240,20 +244,17 @@ def improve(
             break
         pool = _Pool.build(plan, done, base, resolution)  # a grid ends at its horizon itself
         order = random.Random(first + descent)
-        if not _descend(plan, pool, of, given, base, backend, clock, resolution, order, better):
+        if not _descend(pool, of, given, backend, clock, order, better):
             break  # the plan's decisions are not the pool's (a departure it rounds away)
     return best
 
 
 def _descend(
-    plan: Plan,
     pool: _Pool,
     of: dict[str, str],
     given: dict[Decision, int],
-    base: Mode,
     backend: str,
     clock: Clock,
-    resolution: Fraction | None,
     rng: random.Random,
     better: Callable[[Found], tuple[dict[Decision, int], Fraction] | None],
 ) -> bool:
@@ -314,7 +315,7 @@ def _descend(
         if runs is not None:
             # go on from the plan the drives can run: the pool's solutions near it are likelier
             # to run too
-            anchored = _Pool.build(plan, runs[1], base, resolution)
+            anchored = pool.ending(runs[1])
             again = anchored.fixed(backend, runs[0], clock)
             if again.found:
                 pool, given, again = anchored.shortest(backend, runs[0], again, clock)
