@@ -212,7 +212,6 @@ def improve(
     clock: Clock,
     resolution: Fraction | None = None,
     say: Callable[[str], None] | None = None,
-    seed: int | None = None,
     each: Callable[[Found], tuple[dict[Decision, int], Fraction] | None] | None = None,
 ) -> Found | None:
     """A drive-pool solution completing before `done`, found by re-planning lanes two at a time
@@ -223,8 +222,8 @@ def improve(
 
     One descent ends when no pair of lanes and no local-branching step up to LAST_BRANCH improves
     its solution; the next starts again from `given` with the pairs in another order, up to
-    DESCENTS, while the clock allows. Deterministic for a `seed` (None: ORDER_SEED), but for what
-    the solver reaches within its time."""
+    DESCENTS, while the clock allows. Deterministic for an ORDER_SEED, but for what the solver
+    reaches within its time."""
     of = lanes(plan)
     if len(set(of.values())) < 3 or clock.out():
         return None
@@ -238,12 +237,11 @@ def improve(
                 say(f"the drive pool, two lanes at a time: done by {float(found.makespan) / HOUR:.2f} h")
         return None if each is None else each(found)
 
-    first = ORDER_SEED if seed is None else seed
     for descent in range(DESCENTS):
         if clock.out():
             break
         pool = _Pool.build(plan, done, base, resolution)  # a grid ends at its horizon itself
-        order = random.Random(first + descent)
+        order = random.Random(ORDER_SEED + descent)
         if not _descend(pool, of, given, backend, clock, order, better):
             break  # the plan's decisions are not the pool's (a departure it rounds away)
     return best
