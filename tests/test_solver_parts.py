@@ -30,6 +30,7 @@ from transferplan.schedule import _last_needed
 from transferplan.schema import Plan
 from transferplan.search import (
     Clock,
+    Found,
     Outcome,
     Search,
     cheapest_at,
@@ -847,3 +848,57 @@ def test_beside_never_runs_the_callers_script_again(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "81\n"
     assert log.read_text() == "run\n"
+
+
+def relay_plan() -> Plan:
+    """5 TB at berlin for b, by link to hq (8 Gbps = 3.6 TB/h), then by drive on the 06:00 van
+    (4 h) from hq to b; two 10 TB drives at hq at $100 each. A deadline inside the horizon keeps
+    the dataset its own commodity, so hq, not its origin, may both write and read it."""
+    return make_plan(
+        "relay",
+        sites={"berlin": {"bays": 0}, "hq": {"bays": 2}, "b": {"bays": 1}},
+        datasets={"d": {"at": "berlin", "to": "b", "size": "5 TB", "deadline": "3 days"}},
+        links={"berlin-hq": {"from": "berlin", "to": "hq", "bandwidth": "8 Gbps"}},
+        drives={
+            "ssd": {
+                "capacity": "10 TB",
+                "write_rate": "2 GB/s",
+                "read_rate": "2 GB/s",
+                "fleet": {"hq": 2},
+                "cost_each": 100,
+            }
+        },
+        routes={"van": {"from": "hq", "to": "b", "transit": "4 h", "departures": {"first": "06:00", "every": "1 day"}}},
+        horizon="4 days",
+    )
+
+
+def test_a_drive_that_never_leaves_has_no_work_and_costs_nothing() -> None:
+    """A solution where the second drive stays at hq and writes 1 TB of d there, then reads it
+    back there (the model lets it: hq is a relay for d), while the first drive carries d to b.
+
+    Work a drive reads back where it wrote it moves nothing, yet rule 5 charges a drive with work
+    as used: $100 for the first drive alone is the cost the model counted, and the schedule must
+    agree (it charged $200, and listed the second drive's writes and reads, before that work was
+    dropped). Without it the plan replays as well: the bytes wait at hq instead of on the drive.
+    """
+    plan = relay_plan()
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode())
+    idle = next(d.name for d in form.drives if d.name.endswith("#2"))
+    model = form.model
+    writes = [(col, 1.0) for (d, _q, s, _i), col in form.w.items() if d == idle and s == "hq"]
+    reads = [(col, 1.0) for (d, _q, s, _i), col in form.r.items() if d == idle and s == "hq"]
+    model.row(writes, lb=1.0)
+    model.row(reads, lb=1.0)
+    for col in form.trips_of[idle]:
+        model.row([(col, 1.0)], ub=0.0)
+    form.maximise_delivered()
+    sol = solve_model(model, "highs", 30)
+    assert sol.found
+    found = Found(form, sol, grid.horizon)
+    assert found.cost == pytest.approx(100.0, abs=1e-6)  # what the model counts: the travelling drive
+    result = verified_result(plan, Outcome(found, None, False), found, None, Clock(None), 1)
+    assert result.verified, result.violations[:3]
+    assert [d.name for d in result.drives] == ["ssd#1"]
+    assert result.cost.drives == pytest.approx(100.0)
