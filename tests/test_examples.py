@@ -124,3 +124,20 @@ def test_solve_seconds_is_the_whole_call_baselines_included() -> None:
     waited = time.perf_counter() - began
     assert len(result.baselines) == 2
     assert 0.9 * waited <= result.solve_seconds <= waited
+
+
+def test_onboarding_cut_short_still_has_a_cost_bound() -> None:
+    """objective: cost at 10 s, where the search is cut short before any proof: the plan comes with
+    the relaxed cost bound (taken before the search) and the gap to it, and every drive charged
+    travels (work a drive does where it stays moves nothing, and is dropped)."""
+    path = EXAMPLES / "gpu-onboarding.yaml"
+    done = CliRunner().invoke(main, ["solve", str(path), "--time-limit", "10", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["verified"] is True, result["violations"][:3]
+    cost, bound = result["cost"]["total"], result["cost_lower_bound"]
+    assert bound is not None and 0 < bound <= cost
+    assert result["gap"] == pytest.approx((cost - bound) / cost, rel=1e-9)
+    charged = [d for d in result["drives"] if d["events"]]
+    assert charged and all(any(e["what"] == "depart" for e in d["events"]) for d in charged)
+    assert result["cost"]["drives"] == pytest.approx(1900 * len(charged))

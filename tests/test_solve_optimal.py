@@ -70,6 +70,8 @@ def solve_and_check(plan: Plan, derived_hours: float) -> Result:
     assert result.makespan_hours == pytest.approx(derived_hours, abs=1e-3), info
     assert result.lower_bound_hours is not None, info
     assert result.lower_bound_hours <= result.makespan_hours + 1e-6, info
+    if plan.objective == "cost":  # proven the cheapest: its bound meets its cost
+        assert result.cost_lower_bound == pytest.approx(result.cost.total, abs=0.01), info
     return result
 
 

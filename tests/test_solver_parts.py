@@ -39,6 +39,7 @@ from transferplan.search import (
     pool_solution,
     pooled_bound,
     relaxed_bound,
+    relaxed_cost_bound,
 )
 from transferplan.solve import _Optimiser, _pooled_bound, solve
 from transferplan.timegrid import build_grid
@@ -902,3 +903,37 @@ def test_a_drive_that_never_leaves_has_no_work_and_costs_nothing() -> None:
     assert result.verified, result.violations[:3]
     assert [d.name for d in result.drives] == ["ssd#1"]
     assert result.cost.drives == pytest.approx(100.0)
+
+
+def test_relaxed_cost_bound_counts_every_drive_away_at_once() -> None:
+    """40 TB at a for b, only by drive: four 10 TB drives at a at $100 each, a daily van a -> b
+    (1 h) and no way back. Each drive carries at most 10 TB once, so every plan uses all four:
+    $400, and no plan costs less.
+
+    The relaxed LP may spread the pooled drives over the six vans of the horizon; charged by the
+    most drives on one departure, that came to $66.67. Counted by the drives away from a at once
+    (all four, after the last van), it is the $400 of every plan."""
+    plan = make_plan(
+        "one-way",
+        sites={"a": {"bays": 4}, "b": {"bays": 4}},
+        datasets={"d": {"at": "a", "to": "b", "size": "40 TB"}},
+        drives={
+            "ssd": {
+                "capacity": "10 TB",
+                "write_rate": "2 GB/s",
+                "read_rate": "2 GB/s",
+                "fleet": {"a": 4},
+                "cost_each": 100,
+            }
+        },
+        routes={"van": {"from": "a", "to": "b", "transit": "1 h", "departures": {"first": "06:00", "every": "1 day"}}},
+        horizon="6 days",
+        objective="cost",
+    )
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    bound = relaxed_cost_bound(plan, grid, "highs", Clock(30))
+    assert bound == pytest.approx(400.0, abs=1e-6)
+    result = solve(plan, baselines=False, time_limit=60)
+    assert result.status == "optimal" and result.verified, result.violations[:3]
+    assert result.cost.total == pytest.approx(400.0, abs=1e-6)
+    assert result.cost_lower_bound is not None and result.cost_lower_bound == pytest.approx(400.0, abs=0.01)

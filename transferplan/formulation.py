@@ -551,12 +551,34 @@ class Formulation:
         self.used = {}
         for d in self.drives:
             each = float(plan.drives[d.type].cost_each)
-            if each > 0:
-                self.used[d.name] = used = self.model.var(0, 1, True)
-                terms.append((used, each * d.count))
-                for col in self.trips_of[d.name]:
-                    self.model.row([(col, 1.0), (used, -1.0)], ub=0.0)
+            if each <= 0:
+                continue
+            if self.mode.relaxed:
+                self.used[d.name] = self._pooled_used(d)
+                terms.append((self.used[d.name], each))
+                continue
+            self.used[d.name] = used = self.model.var(0, 1, True)
+            terms.append((used, each * d.count))
+            for col in self.trips_of[d.name]:
+                self.model.row([(col, 1.0), (used, -1.0)], ub=0.0)
         return terms
+
+    def _pooled_used(self, d: DriveInfo) -> int:
+        """How many of a pooled unit's drives a plan uses: at least as many as take one departure,
+        and as many as are away from where they start at once (a drive away has travelled).
+
+        A count, not all or none: a whole unit charged for one of its drives over-charges (a budget
+        would then cut off plans that meet it). Away from the start, the LP cannot spread its
+        drives thinly over many departures for little (gpu-onboarding's cost bound: $6,075, not
+        $4,040)."""
+        m = self.model
+        used = m.var(0, d.count, True)
+        for col in self.trips_of[d.name]:
+            m.row([(col, float(d.count)), (used, -1.0)], ub=0.0)
+        for i in range(self.n):
+            if (d.name, d.start, i) in self.y:
+                m.row([(used, 1.0), (self.y[d.name, d.start, i], float(d.count))], lb=float(d.count))
+        return used
 
     def _cost_limits(self) -> None:
         self.cost = self.cost_terms()

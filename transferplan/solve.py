@@ -99,11 +99,10 @@ def solve(
     found = outcome.found
     if plan.objective == "makespan" and not clock.out() and any(c for _, c in found.formulation.cost):
         found = cheapest_at(search, found)
-    if plan.objective == "cost" and not clock.out():
-        found = earliest_at_cost(search, found, optimise.inflow)
-        if outcome.lower_bound is None or not outcome.proven:
-            cost_bound = relaxed_cost_bound(plan, search.grid, backend, clock)
-            outcome.lower_bound = None if cost_bound is None else Fraction(cost_bound).limit_denominator(10**6)
+    if plan.objective == "cost":
+        outcome.lower_bound, outcome.proven = optimise.cost_bound(outcome, search.grid, clock)
+        if not clock.out():
+            found = earliest_at_cost(search, found, optimise.inflow)
     lower = optimise.lower_bound(outcome, found)
     if plan.objective == "makespan" and lower is not None and _meets(lower, found.makespan):
         outcome.proven = True  # a bound (the drive pool's) meets the plan: nothing finishes earlier
@@ -145,6 +144,7 @@ class _Optimiser:
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
+        self.cheapest: Fraction | None = None  # the relaxed cost bound, when taken before the search
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
         self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # the convoys' routes: a MIP start
@@ -272,6 +272,11 @@ class _Optimiser:
                 # after the better plans: the bound's checks are slowest near the optimum and can
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
+        if self.plan.objective == "cost" and not self.grows:
+            # before the search, which may use all the time (gpu-onboarding at 60 s): every plan
+            # comes with a bound, however weak the fixed charges leave it
+            grid_to = build_grid(self.plan, self.start_horizon, self.plan.resolution)
+            self.cheapest = self.relaxed_cost(grid_to, self.share(BOUND_SHARE))
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -671,6 +676,27 @@ class _Optimiser:
                 return outcome, search
             horizon = min(MAX_HORIZON, 2 * horizon)
 
+    def relaxed_cost(self, grid: Grid, clock: Clock) -> Fraction | None:
+        """The relaxed model's cost bound on `grid` (search.relaxed_cost_bound), as a Fraction."""
+        bound = relaxed_cost_bound(self.plan, grid, self.backend, clock)
+        return None if bound is None else Fraction(bound).limit_denominator(10**6)
+
+    def cost_bound(self, outcome: Outcome, grid: Grid, clock: Clock) -> tuple[Fraction | None, bool]:
+        """A cost no plan finishing by the end of `grid` can beat, and whether it proves the plan
+        of `outcome` the cheapest.
+
+        The search's own proof holds in continuous time only where its model is exact (see
+        `model_is_exact`): on a uniform grid, departures rounded down and arrivals up leave out
+        plans that may cost less. Elsewhere the relaxed LP decides."""
+        found = outcome.found
+        assert found is not None
+        if outcome.proven and outcome.lower_bound is not None and model_is_exact(found.formulation):
+            return outcome.lower_bound, True
+        bound = self.cheapest
+        if bound is None or grid.horizon != self.start_horizon:
+            bound = None if clock.out() else self.relaxed_cost(grid, clock)
+        return bound, bound is not None and bound >= Fraction(found.cost) - COST_TOLERANCE
+
     def lower_bound(self, outcome: Outcome, found: Found) -> Fraction | None:
         """A makespan no continuous-time plan can beat (seconds)."""
         candidates = [self.inflow]
@@ -864,6 +890,8 @@ EXACT_SHARE = 0.7
 """Share of `_drive_by_drive`'s time for the plan that ends where the pool's solution does; the
 rest goes to the fallback that takes only its counts (medium benchmark: 2.5 s for 309.23 h, and
 with 2 s it found none)."""
+COST_TOLERANCE = Fraction(1, 100)
+"""Currency: a cost bound this close below a plan's cost proves it the cheapest (a cent)."""
 PROVEN_TOLERANCE = 1e-9
 """Relative: a lower bound this close below a plan's completion proves that plan optimal (the
 solvers' own tolerances are larger)."""
