@@ -192,6 +192,7 @@ def test_every_backend_finds_the_same_verified_plan(backend):
     data = json.loads(result.stdout)
     assert data["status"] == "optimal" and data["verified"] is True
     assert data["makespan_hours"] == pytest.approx(12 + 17.075e12 / 2e9 / 3600, abs=0.01)  # worked out in the YAML
+    assert data["solver"]["backend"] == backend  # the solver that ran, named in the result
 
 
 @needs_solver

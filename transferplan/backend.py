@@ -145,6 +145,14 @@ class Solution:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
 
+def solver_name(backend: str) -> str:
+    """The solver a backend name stands for ("auto" is HiGHS), as results report it."""
+    name = BACKENDS.get(backend)
+    if name is None:
+        raise SolverError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
+    return name or "highs"
+
+
 def solve_model(
     model: LinearModel,
     backend: str = "highs",
@@ -165,11 +173,7 @@ def solve_model(
     `stop_at` (HiGHS only, a minimisation MIP): stop as soon as a solution this good is found; the
     caller knows that none can be better.
     """
-    name = BACKENDS.get(backend)
-    if name == "":
-        name = "highs"
-    if name is None:
-        raise SolverError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
+    name = solver_name(backend)
     if name == "highs":
         return _solve_highs(model, time_limit, relax, start, stop_below, proof, stop_at)
     matrix = model.matrix()

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from . import bounds
 from .assemble import unsolved_result, verified_result
+from .backend import solver_name
 from .beside import Beside
 from .convoys import best_itinerary
 from .formulation import HOUR, Mode
@@ -95,7 +96,7 @@ def solve(
         status = "infeasible" if outcome.proven else "unknown"
         words = optimise.explain() if status == "infeasible" else [_timeout_words(clock)]
         unsolved = unsolved_result(plan, status, words, clock, solves=outcome.solves)
-        return unsolved.model_copy(update={"baselines": compared})
+        return _named(unsolved, backend).model_copy(update={"baselines": compared})
     found = outcome.found
     if plan.objective == "makespan" and not clock.out() and any(c for _, c in found.formulation.cost):
         found = cheapest_at(search, found)
@@ -117,7 +118,12 @@ def solve(
                 result = retry.model_copy(update={"status": "feasible"})
                 break
     # solve_seconds is the whole call, baselines included: what a user waited
-    return result.model_copy(update={"baselines": compared, "solve_seconds": clock.elapsed()})
+    return _named(result, backend).model_copy(update={"baselines": compared, "solve_seconds": clock.elapsed()})
+
+
+def _named(result: Result, backend: str) -> Result:
+    """`result`, naming the solver that ran ("auto" is HiGHS)."""
+    return result.model_copy(update={"solver": result.solver.model_copy(update={"backend": solver_name(backend)})})
 
 
 def _rank(plan: Plan, outcome: Outcome) -> tuple[float, float]:
