@@ -572,6 +572,29 @@ def test_budget_below_the_cheapest_plan_says_the_cheapest_cost(objective: str) -
     assert "160" in text, text
 
 
+def test_a_deadline_its_dataset_alone_cannot_meet_names_that_dataset() -> None:
+    """One 8 Gbps link (3.6 TB/h) from a to b. 'late' holds 36 TB due by 5 h: alone it needs
+    36 / 3.6 = 10 h. 'early' holds 3.6 TB due by 100 h. Everything together needs 11 h, below the
+    latest deadline, so that bound shows nothing; the bound of 'late' alone does: 10 h > 5 h.
+    """
+    plan = make_plan(
+        "one-late",
+        sites={"a": {"bays": 0}, "b": {"bays": 0}},
+        datasets={
+            "late": {"at": "a", "to": "b", "size": "36 TB", "deadline": "5 h"},
+            "early": {"at": "a", "to": "b", "size": "3.6 TB", "deadline": "100 h"},
+        },
+        links={"wan": {"from": "a", "to": "b", "bandwidth": "8 Gbps"}},
+        horizon="5 days",
+    )
+    result = solve(plan, baselines=False, time_limit=60)
+    text = " ".join(result.explanation)
+    assert result.status == "infeasible", describe(result)
+    assert result.explanation == [
+        "dataset 'late' must arrive by 5.0 h (5 h), but delivering it alone takes at least 10.0 h (10 h) (lower bound)"
+    ], text
+
+
 def test_unreachable_destination_names_the_dataset() -> None:
     """Data at 'island' with no link or route leaving it can never reach 'dc'."""
     plan = make_plan(

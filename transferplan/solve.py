@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
 
 from . import bounds
@@ -723,31 +724,74 @@ class _Optimiser:
 
     def explain(self) -> list[str]:
         """Why no plan exists, in the user's terms, with the bound that shows it."""
-        plan, words = self.plan, []
+        plan = self.plan
         if plan.budget is not None:
-            free = plan.replace(budget=None, objective="cost")
-            outcome, _ = _Optimiser(free, self.backend, self.clock, None).run(Mode())
-            if outcome.found is not None:
-                cheapest = outcome.found.cost
-                return [
-                    f"the budget {plan.budget:,} {plan.currency} is below the cheapest plan that meets the "
-                    f"deadlines, which costs {cheapest:,.2f} {plan.currency}"
-                ]
+            words = self._over_budget(plan.budget)
+            if words:
+                return words
         deadlines = {k: plan.deadline_seconds(k) for k in plan.datasets}
         if any(d is not None for d in deadlines.values()):
             open_plan = plan.replace(
                 deadline=None, datasets={k: ds.model_copy(update={"deadline": None}) for k, ds in plan.datasets.items()}
             )
+            latest = {k: d for k, d in deadlines.items() if d is not None}
+            alone = self._alone(open_plan, latest)
+            if alone:
+                return alone
             bound = relaxed_bound(open_plan, MAX_HORIZON / 4, Mode(), self.backend, self.clock) or self.inflow
-            for k, d in deadlines.items():
-                if d is not None:
-                    words.append(f"dataset '{k}' must arrive by {bounds.describe_hours(d)}")
+            words = [f"dataset '{k}' must arrive by {bounds.describe_hours(d)}" for k, d in latest.items()]
+            if len(latest) == len(deadlines) and bound > max(latest.values()):
+                words.append(
+                    f"no plan meets these deadlines: delivering everything takes at least "
+                    f"{bounds.describe_hours(bound)} (lower bound)"
+                )
+                return words
+            # the bound alone does not show it (a budget, or deadlines that bind together)
+            together = "these deadlines and the budget" if plan.budget is not None else "these deadlines"
             words.append(
-                f"no plan meets these deadlines: delivering everything takes at least "
-                f"{bounds.describe_hours(bound)} (lower bound)"
+                f"the search found no plan that meets {together} together (with no deadline, delivering "
+                f"everything takes at least {bounds.describe_hours(bound)}, lower bound)"
             )
             return words
         return [f"no plan delivers every dataset within the horizon of {bounds.describe_hours(self.start_horizon)}"]
+
+    def _alone(self, open_plan: Plan, deadlines: dict[str, Fraction]) -> list[str]:
+        """The datasets whose deadline falls before the bound on delivering them alone (the
+        relaxed LP of `open_plan`, the plan without deadlines, with that dataset only)."""
+        words = []
+        for k, due in deadlines.items():
+            single = open_plan.replace(datasets={k: open_plan.datasets[k]})
+            bound = relaxed_bound(single, MAX_HORIZON / 4, Mode(), self.backend, self.clock)
+            if bound is not None and bound > due:
+                words.append(
+                    f"dataset '{k}' must arrive by {bounds.describe_hours(due)}, but delivering it alone takes "
+                    f"at least {bounds.describe_hours(bound)} (lower bound)"
+                )
+        return words
+
+    def _over_budget(self, budget: Decimal) -> list[str]:
+        """Why the budget cannot be met, when it is below what every plan meeting the rest costs
+        (the relaxed cost bound), or below the cheapest plan the search finds; else nothing."""
+        plan = self.plan
+        free = _Optimiser(plan.replace(budget=None, objective="cost"), self.backend, self.clock, None)
+        money = f"{budget:,} {plan.currency}"
+        due = any(plan.deadline_seconds(k) is not None for k in plan.datasets)
+        meeting = " that meets the deadlines" if due else ""
+        if not free.grows:
+            grid = build_grid(free.plan, free.start_horizon, free.plan.resolution)
+            least = free.relaxed_cost(grid, self.clock)
+            if least is not None and least > Fraction(budget):
+                return [
+                    f"the budget {money} is below what every plan{meeting} costs: "
+                    f"at least {float(least):,.2f} {plan.currency} (lower bound)"
+                ]
+        outcome, _ = free.run(Mode())
+        if outcome.found is None or outcome.found.cost <= float(budget):
+            return []
+        cheapest = f"{outcome.found.cost:,.2f} {plan.currency}"
+        if outcome.proven and model_is_exact(outcome.found.formulation):
+            return [f"the budget {money} is below the cheapest plan{meeting}, which costs {cheapest}"]
+        return [f"the budget {money} is below the cheapest plan{meeting} the search found: {cheapest}"]
 
     def baselines(self, clock: Clock) -> list[Baseline]:
         """The best network-only and shipping-only plans, within `clock` (a half each)."""
