@@ -230,6 +230,11 @@ class Plan(_Model):
         data.update(changes)
         return Plan.model_validate(data)
 
+    def without_deadlines(self) -> Plan:
+        """A copy with no deadline, plan-wide or per dataset (the horizon stays)."""
+        datasets = {k: ds.model_copy(update={"deadline": None}) for k, ds in self.datasets.items()}
+        return self.replace(deadline=None, datasets=datasets)
+
 
 _OPTIONAL_SECTIONS = {"links", "drives", "couriers", "routes"}
 

@@ -731,9 +731,7 @@ class _Optimiser:
                 return words
         deadlines = {k: plan.deadline_seconds(k) for k in plan.datasets}
         if any(d is not None for d in deadlines.values()):
-            open_plan = plan.replace(
-                deadline=None, datasets={k: ds.model_copy(update={"deadline": None}) for k, ds in plan.datasets.items()}
-            )
+            open_plan = plan.without_deadlines()
             latest = {k: d for k, d in deadlines.items() if d is not None}
             alone = self._alone(open_plan, latest)
             if alone:
