@@ -151,7 +151,8 @@ class _Optimiser:
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
-        self.cheapest: Fraction | None = None  # the relaxed cost bound, when taken before the search
+        self.cheapest: Fraction | None = None  # the relaxed cost bound, taken before or beside the search
+        self.costing: Beside | None = None  # the child process taking it, when one runs
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
         self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # the convoys' routes: a MIP start
@@ -169,6 +170,10 @@ class _Optimiser:
     def refine(self) -> tuple[Outcome, Search]:
         """The best plan (see `_refine`), and the bound that ran beside its search."""
         outcome, search = self._refine()
+        if self.costing is not None:
+            left = self.clock.remaining()
+            self.cheapest = self.costing.result(None if left is None else max(0.0, left))
+            self.costing = None
         if self.beside is not None:
             # a proven plan needs no bound; otherwise the bound may use the time to the end, and
             # no more (medium at 5 s: with a second's grace the call took 5.3 s); a bound cut off
@@ -232,15 +237,22 @@ class _Optimiser:
         finishes decides optimality; earlier stages are proven only against their units or routes.
         """
         best: tuple[Outcome, Search] | None = None
+        if self.plan.objective == "cost" and not self.grows and self.workers > 1:
+            # beside the whole search: its LP can take longer than a share of the time (medium
+            # benchmark as a cost plan: 8 s, whatever the LP method)
+            job = (self.plan, self.start_horizon, self.backend, self.clock.remaining())
+            self.costing = Beside(_cost_bound, *job)
         grid = build_grid(self.plan, self.start_horizon)
         coarse = self.coarse_resolution(grid)
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
         makespan = self.plan.objective == "makespan"
-        if makespan and drives and columns > CONVOY_ABOVE:
+        if drives and columns > CONVOY_ABOVE:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
-            # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time
+            # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time.
+            # For cost, the convoys' routes are priced by the same LP (`run` minimises cost): a
+            # first plan where the exact search alone finds none in minutes
             if big:
                 best = self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
             else:
@@ -279,7 +291,7 @@ class _Optimiser:
                 # after the better plans: the bound's checks are slowest near the optimum and can
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
-        if self.plan.objective == "cost" and not self.grows:
+        if self.plan.objective == "cost" and not self.grows and self.workers == 1:
             # before the search, which may use all the time (gpu-onboarding at 60 s): every plan
             # comes with a bound, however weak the fixed charges leave it
             grid_to = build_grid(self.plan, self.start_horizon, self.plan.resolution)
@@ -868,6 +880,19 @@ def _pooled_bound(
         if made is not None:
             state = replace(state, plan=made)
     return state
+
+
+def _cost_bound(
+    report: Callable[[Fraction | None], None] | None,
+    plan: Plan,
+    horizon: Fraction,
+    backend: str,
+    seconds: float | None,
+) -> Fraction | None:
+    """search.relaxed_cost_bound on the plan's grid up to `horizon`, with all of `seconds`: what a
+    child process runs beside a cost search."""
+    bound = relaxed_cost_bound(plan, build_grid(plan, horizon, plan.resolution), backend, Clock(seconds), share=1.0)
+    return None if bound is None else Fraction(bound).limit_denominator(10**6)
 
 
 def _drive_by_drive(
