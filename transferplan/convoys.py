@@ -471,6 +471,7 @@ def best_itinerary(
     say: Callable[[str], None] | None = None,
     use_links: bool = True,
     patience: Clock | None = None,
+    each: Callable[[frozenset[tuple[str, str, Fraction]], Fraction], None] | None = None,
 ) -> tuple[frozenset[tuple[str, str, Fraction]], Fraction] | None:
     """Route decisions (unit, route, departure time) of the convoys that deliver everything
     earliest, and that completion on the grid; None if no convoys deliver everything by its end.
@@ -478,7 +479,8 @@ def best_itinerary(
     Iterated local search within `clock`: first-improvement moves scored by "TB delivered by one
     point before the best completion so far", and random kicks out of local optima. Until a first
     plan is found the search may go on within `patience` (a longer clock): without one, every
-    later stage starts from nothing.
+    later stage starts from nothing. `each` is handed every set of routes that delivers
+    everything, with its completion, as the search finds them (each earlier than the last).
     """
     search = ConvoySearch(plan, grid, backend, use_links=use_links)
     total = search.form.total_tb * (1 - TOLERANCE)
@@ -515,6 +517,8 @@ def best_itinerary(
             point = done_point(current.form, current.solution)
             if say is not None:
                 say(f"convoys deliver everything by {float(grid.points[point]) / HOUR:.1f} h")
+            if each is not None:
+                each(current.routes, grid.points[point])
             if point <= 1 or out():
                 break
             target = point - 1
