@@ -171,7 +171,9 @@ class _Optimiser:
         """The best plan (see `_refine`), and the bound that ran beside its search."""
         outcome, search = self._refine()
         if self.costing is not None:
-            left = self.clock.remaining()
+            # a cheapest plan proven on an exact model needs no other bound (`cost_bound`)
+            exact = outcome.proven and outcome.found is not None and model_is_exact(outcome.found.formulation)
+            left = 0.0 if exact else self.clock.remaining()
             self.cheapest = self.costing.result(None if left is None else max(0.0, left))
             self.costing = None
         if self.beside is not None:
