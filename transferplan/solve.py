@@ -297,7 +297,7 @@ class _Optimiser:
             # before the search, which may use all the time (gpu-onboarding at 60 s): every plan
             # comes with a bound, however weak the fixed charges leave it
             grid_to = build_grid(self.plan, self.start_horizon, self.plan.resolution)
-            self.cheapest = self.relaxed_cost(grid_to, self.share(BOUND_SHARE))
+            self.cheapest = relaxed_cost_bound(self.plan, grid_to, self.backend, self.share(BOUND_SHARE))
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None:  # a first plan fast, on a coarse grid
@@ -716,11 +716,6 @@ class _Optimiser:
                 return outcome, search
             horizon = min(MAX_HORIZON, 2 * horizon)
 
-    def relaxed_cost(self, grid: Grid, clock: Clock) -> Fraction | None:
-        """The relaxed model's cost bound on `grid` (search.relaxed_cost_bound), as a Fraction."""
-        bound = relaxed_cost_bound(self.plan, grid, self.backend, clock)
-        return None if bound is None else Fraction(bound).limit_denominator(10**6)
-
     def cost_bound(self, outcome: Outcome, grid: Grid, clock: Clock) -> tuple[Fraction | None, bool]:
         """A cost no plan finishing by the end of `grid` can beat, and whether it proves the plan
         of `outcome` the cheapest.
@@ -734,7 +729,7 @@ class _Optimiser:
             return outcome.lower_bound, True
         bound = self.cheapest
         if bound is None or grid.horizon != self.start_horizon:
-            bound = None if clock.out() else self.relaxed_cost(grid, clock)
+            bound = None if clock.out() else relaxed_cost_bound(self.plan, grid, self.backend, clock)
         return bound, bound is not None and bound >= Fraction(found.cost) - COST_TOLERANCE
 
     def lower_bound(self, outcome: Outcome, found: Found) -> Fraction | None:
@@ -810,7 +805,7 @@ class _Optimiser:
         meeting = " that meets the deadlines" if due else ""
         if not free.grows:
             grid = build_grid(free.plan, free.start_horizon, free.plan.resolution)
-            least = free.relaxed_cost(grid, self.clock)
+            least = relaxed_cost_bound(free.plan, grid, self.backend, self.clock)
             if least is not None and least > Fraction(budget):
                 return [
                     f"the budget {money} is below what every plan{meeting} costs: "
@@ -912,8 +907,7 @@ def _cost_bound(
 ) -> Fraction | None:
     """search.relaxed_cost_bound on the plan's grid up to `horizon`, with all of `seconds`: what a
     child process runs beside a cost search."""
-    bound = relaxed_cost_bound(plan, build_grid(plan, horizon, plan.resolution), backend, Clock(seconds), share=1.0)
-    return None if bound is None else Fraction(bound).limit_denominator(10**6)
+    return relaxed_cost_bound(plan, build_grid(plan, horizon, plan.resolution), backend, Clock(seconds), share=1.0)
 
 
 def _drive_by_drive(
