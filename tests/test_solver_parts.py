@@ -863,6 +863,13 @@ def test_beside_never_runs_the_callers_script_again(tmp_path: Path) -> None:
     assert log.read_text() == "run\n"
 
 
+def priced_ssd(fleet: dict[str, int]) -> dict[str, Any]:
+    """The drives section: 10 TB drives written and read at 2 GB/s (7.2 TB/h), $100 each."""
+    return {
+        "ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": fleet, "cost_each": 100}
+    }
+
+
 def relay_plan() -> Plan:
     """5 TB at berlin for b, by link to hq (8 Gbps = 3.6 TB/h), then by drive on the 06:00 van
     (4 h) from hq to b; two 10 TB drives at hq at $100 each. A deadline inside the horizon keeps
@@ -872,15 +879,7 @@ def relay_plan() -> Plan:
         sites={"berlin": {"bays": 0}, "hq": {"bays": 2}, "b": {"bays": 1}},
         datasets={"d": {"at": "berlin", "to": "b", "size": "5 TB", "deadline": "3 days"}},
         links={"berlin-hq": {"from": "berlin", "to": "hq", "bandwidth": "8 Gbps"}},
-        drives={
-            "ssd": {
-                "capacity": "10 TB",
-                "write_rate": "2 GB/s",
-                "read_rate": "2 GB/s",
-                "fleet": {"hq": 2},
-                "cost_each": 100,
-            }
-        },
+        drives=priced_ssd({"hq": 2}),
         routes={"van": {"from": "hq", "to": "b", "transit": "4 h", "departures": {"first": "06:00", "every": "1 day"}}},
         horizon="4 days",
     )
@@ -929,15 +928,7 @@ def test_relaxed_cost_bound_counts_every_drive_away_at_once() -> None:
         "one-way",
         sites={"a": {"bays": 4}, "b": {"bays": 4}},
         datasets={"d": {"at": "a", "to": "b", "size": "40 TB"}},
-        drives={
-            "ssd": {
-                "capacity": "10 TB",
-                "write_rate": "2 GB/s",
-                "read_rate": "2 GB/s",
-                "fleet": {"a": 4},
-                "cost_each": 100,
-            }
-        },
+        drives=priced_ssd({"a": 4}),
         routes={"van": {"from": "a", "to": "b", "transit": "1 h", "departures": {"first": "06:00", "every": "1 day"}}},
         horizon="6 days",
         objective="cost",
