@@ -141,3 +141,18 @@ def test_onboarding_cut_short_still_has_a_cost_bound() -> None:
     charged = [d for d in result["drives"] if d["events"]]
     assert charged and all(any(e["what"] == "depart" for e in d["events"]) for d in charged)
     assert result["cost"]["drives"] == pytest.approx(1900 * len(charged))
+
+
+def test_onboarding_fastest_under_a_tight_budget_has_a_plan() -> None:
+    """The fastest plan within $12,000 (the cheapest plan found costs $11,630): the search under a
+    budget asks for everything as cheaply as it can, not as much as it can, and gets a plan. The
+    old check spent 60 s on partial plans that traded bytes for money, and ended with none."""
+    path = EXAMPLES / "gpu-onboarding.yaml"
+    args = ["solve", str(path), "--objective", "makespan", "--budget", "12000", "--time-limit", "30"]
+    done = CliRunner().invoke(main, [*args, "--no-baselines", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["status"] == "feasible"
+    assert result["verified"] is True, result["violations"][:3]
+    assert result["cost"]["total"] <= 12000
+    assert result["makespan_hours"] <= 14 * 24
