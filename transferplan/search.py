@@ -268,6 +268,21 @@ class Search:
         return lo, hi, found, proven
 
 
+def routes_of(found: Found) -> frozenset[tuple[str, str, Fraction]]:
+    """A found plan's route decisions (drive, route, departure time): a MIP start for later stages.
+
+    A batched unit's drives travel together, so each of them takes the unit's routes: a start for
+    the stage drive by drive."""
+    form, values = found.formulation, found.solution.values
+    deps = form.route_deps
+    return frozenset(
+        (drive, deps[j].route, deps[j].time)
+        for (unit, j), col in form.x.items()
+        if values[col] > 0.5
+        for drive in form.by_name[unit].members or (unit,)
+    )
+
+
 def delivered_tb(form: Formulation, sol: Solution) -> float:
     """Terabytes a solution delivers in all."""
     return float(sum(sol.values[col] for k in form.flows for col, _ in form.delivered(k)))
@@ -547,6 +562,7 @@ def earliest_at_cost(search: Search, found: Found, lower: Fraction) -> Found:
         search.progress,
         phase="earliest",
     )
+    inner.hint = routes_of(found)  # the plan itself is one such plan: a start for the first check
     earliest = minimise_makespan(inner, lower)
     search.solves += inner.solves
     if earliest.found is not None and earliest.found.makespan <= found.makespan:

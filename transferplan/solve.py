@@ -38,6 +38,7 @@ from .search import (
     pooled_bound,
     relaxed_bound,
     relaxed_cost_bound,
+    routes_of,
 )
 from .timegrid import Grid, build_grid
 from .unpool import departure_counts, unpool
@@ -202,7 +203,7 @@ class _Optimiser:
         if not _better(self.plan, offered, best[0]):
             return None
         self.candidates.append((offered, search))
-        self.hint = _routes_of(made)
+        self.hint = routes_of(made)
         search.say(f"the drive pool's solution, drive by drive, delivers by {float(made.makespan) / HOUR:.1f} h")
         return offered, search
 
@@ -217,7 +218,7 @@ class _Optimiser:
         if timed is None or timed[0].found is None or not _better(self.plan, timed[0], best[0]):
             return None
         found = timed[0].found
-        self.hint = _routes_of(found) if routes is None else routes
+        self.hint = routes_of(found) if routes is None else routes
         timed[1].say(f"the drive pool's routes deliver everything by {float(found.makespan) / HOUR:.1f} h")
         return timed
 
@@ -336,7 +337,7 @@ class _Optimiser:
                 if outcome.found is not None:
                     # the next, finer stage starts from this plan (gpu-onboarding with a $12,000
                     # budget: drive by drive found nothing in 13 s without it)
-                    self.hint = _routes_of(outcome.found)
+                    self.hint = routes_of(outcome.found)
             if self.clock.out() or (best[0].found is None and best[0].proven):
                 break
         if best is None:  # every exact stage too big, and no convoys: time ran out with no plan
@@ -1118,21 +1119,6 @@ def _better(plan: Plan, new: Outcome, old: Outcome) -> bool:
             new.found.makespan <= old.found.makespan and new.proven
         )
     return new.found.cost < old.found.cost - 1e-6 or (new.found.cost <= old.found.cost + 1e-6 and new.proven)
-
-
-def _routes_of(found: Found) -> frozenset[tuple[str, str, Fraction]]:
-    """A found plan's route decisions (drive, route, departure time): a MIP start for later stages.
-
-    A batched unit's drives travel together, so each of them takes the unit's routes: a start for
-    the stage drive by drive."""
-    form, values = found.formulation, found.solution.values
-    deps = form.route_deps
-    return frozenset(
-        (drive, deps[j].route, deps[j].time)
-        for (unit, j), col in form.x.items()
-        if values[col] > 0.5
-        for drive in form.by_name[unit].members or (unit,)
-    )
 
 
 def _timeout_words(clock: Clock) -> str:
