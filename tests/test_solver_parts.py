@@ -40,6 +40,7 @@ from transferplan.search import (
     pooled_bound,
     relaxed_bound,
     relaxed_cost_bound,
+    routes_of,
 )
 from transferplan.solve import _Optimiser, _pooled_bound, solve
 from transferplan.timegrid import build_grid
@@ -194,6 +195,30 @@ def test_given_routes_are_kept_and_the_data_fills_them() -> None:
         for grid_dep in [outcome.found.formulation.route_deps[j]]
     }
     assert taken <= routes
+
+
+def test_a_plan_in_batched_units_starts_the_search_drive_by_drive() -> None:
+    """Four drives on the lane, a courier carrying two, in two units of two: each unit's routes
+    are those of both its drives, and the model drive by drive takes exactly those as its start
+    (the ladder's stages start from the last one's plan so; before, a unit's name matched no
+    drive and there was no start)."""
+    plan = lane_plan(carry=2, drives=4)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    batched = minimise_makespan(Search(plan, grid, Mode(unit_limit=2), "highs", Clock(30)), Fraction(0))
+    assert batched.found is not None
+    units = {d.name: d.members for d in batched.found.formulation.drives}
+    assert sorted(len(members) for members in units.values()) == [2, 2]
+    hint = routes_of(batched.found)
+    for members in units.values():
+        assert len({frozenset((r, t) for d, r, t in hint if d == member) for member in members}) == 1
+    search = Search(plan, grid, Mode(), "highs", Clock(30))
+    search.hint = hint
+    form = Formulation(plan, search.truncated(grid.ceil(batched.found.makespan)), Mode())
+    start = search.start_for(form)
+    assert start is not None
+    deps = form.route_deps
+    assert {(unit, deps[j].route, deps[j].time) for (unit, j), col in form.x.items() if start[col]} == hint
+    assert solve_model(form.model, "highs", 10, start=start).found
 
 
 def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:

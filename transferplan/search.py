@@ -131,19 +131,21 @@ class Search:
             self.progress(Progress(self.phase, message, _hours(self.best), _hours(self.bound), self.clock.elapsed()))
 
     def start_for(self, form: Formulation) -> dict[int, float] | None:
-        """A MIP start from `hint` (a known plan's routes): its route decisions, where this model
-        has the same drives; HiGHS completes the rest and searches around it."""
+        """A MIP start from `hint` (a known plan's routes, by drive): its route decisions; HiGHS
+        completes the rest and searches around it. A batched unit takes the routes of its first
+        drive: those of the whole unit when the hint came from coarser units (`routes_of`)."""
         if self.hint is None or not form.x:
             return None
         trips: dict[str, set[tuple[str, Fraction]]] = defaultdict(set)
         for unit, route, leaves in self.hint:
             trips[unit].add((route, leaves))
-        if not set(trips) <= set(form.by_name):
-            return None  # batched units: the plan's drives are not this model's
+        drives = {d.name: d.name if d.name in trips or not d.members else d.members[0] for d in form.drives}
+        if not set(trips) <= set(drives) | {m for d in form.drives for m in d.members}:
+            return None  # another model's units: the plan's drives are not this model's
         # the model orders identical drives by trips (its symmetry rows): busiest first
         given: dict[str, set[tuple[str, Fraction]]] = {}
         for names in form.interchangeable():
-            ranked = sorted((trips.get(n, set()) for n in names), key=len, reverse=True)
+            ranked = sorted((trips.get(drives[n], set()) for n in names), key=len, reverse=True)
             given.update(zip(names, ranked, strict=True))
         deps = form.route_deps
         return {col: float((deps[j].route, deps[j].time) in given[unit]) for (unit, j), col in form.x.items()}
@@ -542,7 +544,7 @@ def minimise_cost(search: Search, lower: Fraction) -> Outcome:
     form = Formulation(search.plan, search.grid, search.base)
     form.minimise_cost()
     search.phase = "cost"
-    sol = search._run(form.model, 0.6)
+    sol = search._run(form.model, 0.6, start=search.start_for(form))
     if not sol.found or sol.objective is None:
         return Outcome(None, None, sol.status is Status.INFEASIBLE, search.solves)
     search.say(f"cheapest plan so far: {sol.objective:,.2f}")
