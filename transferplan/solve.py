@@ -23,6 +23,7 @@ from .neighbourhood import Decision, decisions, improve
 from .result import Baseline, Result
 from .schema import Plan
 from .search import (
+    COLUMNS_PER_SECOND,
     Clock,
     Found,
     Outcome,
@@ -305,14 +306,21 @@ class _Optimiser:
             ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
         # a model HiGHS cannot even load in the time is not worth building (the large benchmark's is
         # 1.4 M columns: 11 s to build, no first solution in minutes)
-        ladder = [
-            (limit, res)
+        sized = [
+            (limit, res, estimated_columns(self.plan, grid.intervals if res is None else self._steps(res), limit))
             for limit, res in ladder
-            if estimated_columns(self.plan, grid.intervals if res is None else self._steps(res), limit) <= MIP_COLUMNS
         ]
+        ladder = [(limit, res) for limit, res, columns in sized if columns <= MIP_COLUMNS]
+        sizes = [columns for _limit, _res, columns in sized if columns <= MIP_COLUMNS]
         for step, (limit, resolution) in enumerate(ladder):
-            last = step == len(ladder) - 1
             left = self.clock.remaining()
+            # the last stage that can still load its model in the time left gets all of it
+            # (gpu-onboarding as a cost plan at 10 s: the 8-drive units had 1 s and the drives one
+            # by one 2.9 s, neither enough to load its model, and the search ended at 5.8 s)
+            last = step == len(ladder) - 1 or (
+                left is not None
+                and all(size > LOADABLE_SHARE * left * COLUMNS_PER_SECOND for size in sizes[step + 1 :])
+            )
             if best is not None and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
                 break  # building a large model alone can take longer than what is left
             budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
@@ -338,7 +346,7 @@ class _Optimiser:
                     # the next, finer stage starts from this plan (gpu-onboarding with a $12,000
                     # budget: drive by drive found nothing in 13 s without it)
                     self.hint = routes_of(outcome.found)
-            if self.clock.out() or (best[0].found is None and best[0].proven):
+            if last or self.clock.out() or (best[0].found is None and best[0].proven):
                 break
         if best is None:  # every exact stage too big, and no convoys: time ran out with no plan
             return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
@@ -1078,6 +1086,9 @@ BOUND_COLUMNS = 30_000
 the coarse grid (medium benchmark: 0.1 s per LP on its event grid; large: 9 s at 293 intervals)."""
 MIP_COLUMNS = 150_000
 """Exact-search stages whose model would have more columns than this are skipped."""
+LOADABLE_SHARE = 0.5
+"""About the share of its stage's time a model's first solve gets (0.4 to 0.8): a stage whose
+model cannot load in that share of the time left (`COLUMNS_PER_SECOND`) would find nothing."""
 
 
 def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None) -> int:
