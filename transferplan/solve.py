@@ -435,22 +435,25 @@ class _Optimiser:
         lower: Fraction,
         coarse: Fraction | None,
         finer: bool = True,
+        of: Clock | None = None,
     ) -> tuple[Outcome, Search] | None:
         """The earliest completion of the drives' itinerary `routes`, exactly (the data's routing is
         an LP once the routes are fixed): on the `coarse` grid first when given, then on the fine
         one when time allows (and `finer`: see `finer`). Never proven: it is optimal for these
-        routes only. `lower` is where the search starts on the coarse grid (or the only one)."""
+        routes only. `lower` is where the search starts on the coarse grid (or the only one). `of`:
+        the clock its shares are taken of (see `share`)."""
+        whole = of or self.clock
         best = None
         stages = (coarse, None) if coarse is not None and finer else (coarse,)
         for stage in stages:
-            left = self.clock.remaining()
-            if best is not None and left is not None and self.clock.limit and left < 0.4 * self.clock.limit:
+            left = whole.remaining()
+            if best is not None and left is not None and whole.limit and left < 0.4 * whole.limit:
                 break  # timing on the fine grid is a refinement; bounds and the exact search come first
             top = upper if best is None or best[0].found is None else best[0].found.makespan
             mode = replace(self.base, routes=routes)
             # the first plan of the solve is worth most of the time: every later stage starts from it
             first = best is None and not self.candidates
-            stage_clock = self.share(1.0, of_left=0.8) if first else self.share(0.15)
+            stage_clock = self.share(1.0, of_left=0.8, of=whole) if first else self.share(0.15, of=whole)
             if stage == coarse:
                 timing = self._kept(self.run(mode, clock=stage_clock, upper=top, resolution=stage, lower=lower))
             else:
@@ -481,7 +484,13 @@ class _Optimiser:
         return timing
 
     def unpooled(
-        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, share: float, once: bool = False
+        self,
+        best: tuple[Outcome, Search],
+        grid: Grid,
+        resolution: Fraction | None,
+        share: float,
+        once: bool = False,
+        of: Clock | None = None,
     ) -> tuple[Outcome, Search]:
         """Better plans from the drive pool (see unpool.py): a pool solution delivering everything
         somewhat before the best plan so far, split into per-drive routes and timed exactly, and
@@ -492,8 +501,8 @@ class _Optimiser:
         Medium benchmark at 300 s, before `bracketed`: convoys 328 h; the pool by 321.4 h gave
         318.2 h at 80 s, the pool by 311.8 h (50 s to find) gave 310.8 h through its counts at
         151 s, where first in, first out gave no plan by 340 h. `once`: stop after the first plan
-        better than `best`."""
-        clock = self.share(share, of_left=0.8)
+        better than `best`; `of`: the clock its shares are taken of (see `share`)."""
+        clock = self.share(share, of_left=0.8, of=of)
         target = None
         while not clock.out() and best[0].found is not None:
             top = best[0].found.makespan
@@ -504,12 +513,12 @@ class _Optimiser:
             if pooled is None:
                 break
             routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
-            timed = self.timed(routes, top, self.inflow, None)
+            timed = self.timed(routes, top, self.inflow, None, of=of)
             if estimated_columns(self.plan, grid.intervals, None) <= MIP_COLUMNS:
                 counts = departure_counts(pooled.formulation, pooled.solution.values)
                 # its own share, even past the stage's clock: the pool solution took most of the
                 # time (medium, by 311.8 h: 50-56 s), and cut short its counts are wasted
-                counted = self.counted(counts, routes, top, self.share(COUNTED_SHARE))
+                counted = self.counted(counts, routes, top, self.share(COUNTED_SHARE, of=of))
                 if timed is None or _better(self.plan, counted[0], timed[0]):
                     timed = counted
             routed = self.routed(timed, best)
@@ -649,12 +658,8 @@ class _Optimiser:
         """The first plan from the pool better than `best` (`unpooled`), timed as in a short solve
         whatever the limit: `bracketed` can use all the time it leaves (medium benchmark: 318.2 h
         came 50 s after the convoys at 300 s, 17 s after them at 60 s)."""
-        full = self.clock
-        self.clock = _paced(full, FIRST_PLAN_SECONDS)
-        try:
-            return self.unpooled(best, grid, resolution, UNPOOL_SHARE_FIRST, once=True)
-        finally:
-            self.clock = full
+        paced = _paced(self.clock, FIRST_PLAN_SECONDS)
+        return self.unpooled(best, grid, resolution, UNPOOL_SHARE_FIRST, once=True, of=paced)
 
     def counted(
         self,
@@ -673,11 +678,13 @@ class _Optimiser:
         mode = replace(self.base, counts=counts)
         return self._kept(self.run(mode, clock=clock, upper=top, hint=routes))
 
-    def share(self, share: float, of_left: float = 0.5) -> Clock:
-        """A clock for one phase: `share` of the time limit, never more than `of_left` of what is left."""
-        if self.clock.limit is None:
+    def share(self, share: float, of_left: float = 0.5, of: Clock | None = None) -> Clock:
+        """A clock for one phase: `share` of the time limit, never more than `of_left` of what is left
+        (of the solve's clock, or of the clock `of` a phase paced on its own)."""
+        whole = of or self.clock
+        if whole.limit is None:
             return Clock(None)
-        return Clock(min(self.clock.limit * share, of_left * (self.clock.remaining() or 0.0)))
+        return Clock(min(whole.limit * share, of_left * (whole.remaining() or 0.0)))
 
     def _steps(self, resolution: Fraction) -> int:
         return build_grid(self.plan, self.start_horizon, resolution).intervals
