@@ -4,15 +4,18 @@ Every plan has 2-3 sites, 1-2 datasets of 1-50 TB bound for site `b`, an optiona
 route out (a -> b) and a route back (b -> a), and a horizon of 3 days so that each solve is small.
 For each plan: a plan that is found has been replayed without violations, the solver's lower bound
 is not above its makespan, and the makespan is not below a bound computed here by hand. And more of
-something (bandwidth, drives, bays, departures) never makes the optimum later.
+something (bandwidth, drives, bays, departures) never makes the optimum later. With prices, a
+budget is kept, and a budget the fastest plan meets costs no time.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, assume, event, example, given, note, settings
 from hypothesis import strategies as st
 
@@ -202,3 +205,45 @@ def test_more_of_anything_never_makes_the_optimum_later(pair: tuple[dict[str, An
     assume(small.status == "optimal" and big.status == "optimal")
     assert small.makespan_hours is not None and big.makespan_hours is not None
     assert big.makespan_hours <= small.makespan_hours + 1e-6
+
+
+@st.composite
+def priced_plans(draw: st.DrawFn) -> dict[str, Any]:
+    """A plan of `plans()` with prices on its links, trips, drives carried and drives used."""
+    data = draw(plans())
+    for link in data["links"].values():
+        link["cost_per_gb"] = draw(st.sampled_from([0, 0.01, 0.02]))
+    for route in data["routes"].values():
+        route["cost_per_trip"] = draw(st.integers(0, 500))
+        route["cost_per_drive"] = draw(st.integers(0, 200))
+    for kind in data["drives"].values():
+        kind["cost_each"] = draw(st.integers(0, 2000))
+    return data
+
+
+def cents_up(amount: float) -> str:
+    """An amount as a budget in whole cents, rounded up: a plan that costs `amount` keeps it."""
+    return f"{math.ceil(round(amount * 100, 6)) / 100:.2f}"
+
+
+@SETTINGS
+@given(priced_plans(), st.sampled_from([0.0, 0.5, 0.9]))
+def test_a_budget_is_kept_and_one_the_fastest_plan_meets_costs_no_time(data: dict[str, Any], share: float) -> None:
+    """With its own cost as the budget, the fastest plan still qualifies, so the optimum is as
+    early; with less, a plan found keeps the budget and is no earlier."""
+    note(repr(data))
+    fastest = checked_solve(data)
+    assume(fastest.status == "optimal" and fastest.cost is not None)
+    assert fastest.makespan_hours is not None
+    afforded = checked_solve({**data, "name": "afforded", "budget": cents_up(fastest.cost.total)})
+    assert afforded.found and afforded.cost is not None and afforded.makespan_hours is not None
+    assert afforded.cost.total <= fastest.cost.total + 0.01 + 1e-6
+    assert afforded.makespan_hours >= fastest.makespan_hours - 1e-6
+    if afforded.status == "optimal":
+        assert afforded.makespan_hours == pytest.approx(fastest.makespan_hours, abs=1e-6)
+    budget = cents_up(fastest.cost.total * share)
+    tight = checked_solve({**data, "name": "tight", "budget": budget})
+    if tight.found:
+        assert tight.cost is not None and tight.makespan_hours is not None
+        assert tight.cost.total <= float(budget) + 1e-6
+        assert tight.makespan_hours >= fastest.makespan_hours - 1e-6
