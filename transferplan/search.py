@@ -164,7 +164,14 @@ class Search:
         limit = self.clock.slice(share)
         # with the routes given, only the data's LP and the couriers' counts are left: far faster
         rate = COLUMNS_PER_SECOND * (FIXED_ROUTES_FASTER if self.base.routes is not None else 1)
-        if limit is not None and limit < model.size[0] / rate:
+        load = model.size[0] / rate
+        left = self.clock.remaining()
+        if limit is not None and left is not None:
+            # HiGHS ends past its limit by about the time it takes to load the model (gpu-onboarding
+            # with a $12,000 budget at 10 s: 6.5 s on a 4.5 s limit, drive by drive), so a run
+            # near the end of its clock keeps that much in hand
+            limit = min(limit, left - load)
+        if limit is not None and limit < load:
             # HiGHS checks its clock between iterations, and one iteration on a large model can
             # outlast a short limit many times over (18 s on a 0.3 s limit, large benchmark)
             return Solution(Status.UNKNOWN, np.zeros(0), None, None, 0.0)
