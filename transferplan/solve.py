@@ -310,16 +310,15 @@ class _Optimiser:
             (limit, res, estimated_columns(self.plan, grid.intervals if res is None else self._steps(res), limit))
             for limit, res in ladder
         ]
-        ladder = [(limit, res) for limit, res, columns in sized if columns <= MIP_COLUMNS]
-        sizes = [columns for _limit, _res, columns in sized if columns <= MIP_COLUMNS]
-        for step, (limit, resolution) in enumerate(ladder):
+        stages = [stage for stage in sized if stage[2] <= MIP_COLUMNS]
+        for step, (limit, resolution, _columns) in enumerate(stages):
             left = self.clock.remaining()
             # the last stage that can still load its model in the time left gets all of it
             # (gpu-onboarding as a cost plan at 10 s: the 8-drive units had 1 s and the drives one
             # by one 2.9 s, neither enough to load its model, and the search ended at 5.8 s)
-            last = step == len(ladder) - 1 or (
+            last = step == len(stages) - 1 or (
                 left is not None
-                and all(size > LOADABLE_SHARE * left * COLUMNS_PER_SECOND for size in sizes[step + 1 :])
+                and all(size > LOADABLE_SHARE * left * COLUMNS_PER_SECOND for _l, _r, size in stages[step + 1 :])
             )
             if best is not None and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
                 break  # building a large model alone can take longer than what is left

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `tests.benchmarks` importable
@@ -21,6 +22,7 @@ if __package__ in (None, ""):  # run as a script: make `tests.benchmarks` import
 
 import transferplan
 from tests.benchmarks.generate import generate
+from transferplan.result import Result
 from transferplan.schema import Plan
 from transferplan.solve import solve
 
@@ -66,6 +68,39 @@ def _table(title: str, columns: tuple[str, ...], rows: list[list[str]]) -> None:
     Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
+def _cost_cells(result: Result) -> list[str]:
+    cost = None if result.makespan_hours is None else result.cost.total
+    return [
+        _or_dash(cost, ",.0f"),
+        _or_dash(result.cost_lower_bound, ",.0f"),
+        _or_dash(result.gap, ".1%"),
+        _or_dash(result.makespan_hours, ".1f"),
+    ]
+
+
+def _makespan_cells(result: Result) -> list[str]:
+    cost = None if result.makespan_hours is None else result.cost.total
+    return [
+        _or_dash(result.makespan_hours, ".1f"),
+        _or_dash(result.lower_bound_hours, ".1f"),
+        _or_dash(result.gap, ".1%"),
+        _or_dash(cost, ",.0f"),
+    ]
+
+
+def _rows(plans: dict[str, Plan], limits: list[float], cells: Callable[[Result], list[str]]) -> list[list[str]]:
+    """Each plan solved at each limit: name, limit, time, status, the table's `cells`, verified."""
+    rows = []
+    for name, plan in plans.items():
+        for limit in limits:
+            result = solve(plan, time_limit=limit)
+            row = [name, f"{limit:g}", f"{result.solve_seconds:.2f}", result.status, *cells(result)]
+            row.append(_verified(result.verified))
+            print("  ".join(row), file=sys.stderr, flush=True)  # survives an interrupted run
+            rows.append(row)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, solve each plan at each limit, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -74,42 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-budgets", action="store_true", help="only the cost objective")
     args = parser.parse_args(argv)
     limits = [float(part) for part in args.time_limit.split(",")]
-    rows = []
-    for name, plan in plans(args.deadline).items():
-        for limit in limits:
-            result = solve(plan, time_limit=limit)
-            cost = None if result.makespan_hours is None else result.cost.total
-            row = [
-                name,
-                f"{limit:g}",
-                f"{result.solve_seconds:.2f}",
-                result.status,
-                _or_dash(cost, ",.0f"),
-                _or_dash(result.cost_lower_bound, ",.0f"),
-                _or_dash(result.gap, ".1%"),
-                _or_dash(result.makespan_hours, ".1f"),
-                _verified(result.verified),
-            ]
-            print("  ".join(row), file=sys.stderr, flush=True)  # survives an interrupted run
-            rows.append(row)
-    budget_rows = []
-    for name, plan in {} if args.no_budgets else budgeted().items():
-        for limit in limits:
-            result = solve(plan, time_limit=limit)
-            cost = None if result.makespan_hours is None else result.cost.total
-            row = [
-                name,
-                f"{limit:g}",
-                f"{result.solve_seconds:.2f}",
-                result.status,
-                _or_dash(result.makespan_hours, ".1f"),
-                _or_dash(result.lower_bound_hours, ".1f"),
-                _or_dash(result.gap, ".1%"),
-                _or_dash(cost, ",.0f"),
-                _verified(result.verified),
-            ]
-            print("  ".join(row), file=sys.stderr, flush=True)
-            budget_rows.append(row)
+    rows = _rows(plans(args.deadline), limits, _cost_cells)
+    budget_rows = [] if args.no_budgets else _rows(budgeted(), limits, _makespan_cells)
     _table("objective: cost", COLUMNS, rows)
     if budget_rows:
         _table("objective: makespan, under a budget", BUDGET_COLUMNS, budget_rows)
