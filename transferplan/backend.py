@@ -273,6 +273,16 @@ def _solve_highs(
         given = np.fromiter(start.values(), dtype=float, count=len(start))
         h.setSolution(len(start), index, given)
     began = time.monotonic()
+    if time_limit is not None and not integer and n > IPM_ABOVE:
+        # HiGHS hands interior point only what presolve left of the limit, and none left means no
+        # limit at all (medium cost plan's LP: 8 s past a 0.05 s limit): keep the clock ourselves
+        limit = time_limit
+
+        def overdue(event: Any) -> None:
+            if time.monotonic() - began > limit:
+                event.interrupt()
+
+        h.cbIpmInterrupt += overdue
     with _stdout_to_stderr() as printed:
         h.run()
     raw = h.getModelStatus()
