@@ -302,7 +302,10 @@ class _Optimiser:
             self.cheapest = relaxed_cost_bound(self.plan, grid_to, self.backend, self.share(BOUND_SHARE))
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
-        if coarse is not None:  # a first plan fast, on a coarse grid
+        if coarse is not None and (best is None or best[0].found is None):
+            # a first plan fast, on a coarse grid; after the convoys' plan it only takes time from
+            # the finer stages (medium cost plan at 10 s: 1.8 s for nothing, then $41,400 where
+            # the 2-unit stage on the plan's own grid finds $23,144)
             ladder.insert(0, (ladder[0][0] if len(ladder) > 1 else None, coarse))
         # a model HiGHS cannot even load in the time is not worth building (the large benchmark's is
         # 1.4 M columns: 11 s to build, no first solution in minutes)
@@ -311,7 +314,7 @@ class _Optimiser:
             for limit, res in ladder
         ]
         stages = [stage for stage in sized if stage[2] <= MIP_COLUMNS]
-        for step, (limit, resolution, _columns) in enumerate(stages):
+        for step, (limit, resolution, columns) in enumerate(stages):
             left = self.clock.remaining()
             # the last stage that can still load its model in the time left gets all of it
             # (gpu-onboarding as a cost plan at 10 s: the 8-drive units had 1 s and the drives one
@@ -322,8 +325,7 @@ class _Optimiser:
             )
             if best is not None and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
                 break  # building a large model alone can take longer than what is left
-            budget = None if self.clock.limit is None else (self.clock.remaining() or 0.0) * (1.0 if last else 0.35)
-            stage_clock = Clock(budget)
+            stage_clock = Clock(stage_seconds(left, columns, last))
             upper, cap = None, None
             if best is not None and best[0].found is not None:
                 upper = best[0].found.makespan if self.plan.objective == "makespan" else None
@@ -1092,9 +1094,24 @@ BOUND_COLUMNS = 30_000
 the coarse grid (medium benchmark: 0.1 s per LP on its event grid; large: 9 s at 293 intervals)."""
 MIP_COLUMNS = 150_000
 """Exact-search stages whose model would have more columns than this are skipped."""
+STAGE_SHARE = 0.35
+"""Share of the time left for a stage of the exact ladder that is not the last,"""
+STAGE_LOADS = 3.0
+"""but never less than this many times the time its model takes to load (`COLUMNS_PER_SECOND`)."""
 LOADABLE_SHARE = 0.5
 """About the share of its stage's time a model's first solve gets (0.4 to 0.8): a stage whose
 model cannot load in that share of the time left (`COLUMNS_PER_SECOND`) would find nothing."""
+
+
+def stage_seconds(left: float | None, columns: int, last: bool) -> float | None:
+    """Seconds for a stage of the exact ladder whose model has about `columns` columns, with `left`
+    seconds left (None: no limit): all of them for the last stage, else STAGE_SHARE of them but at
+    least STAGE_LOADS times the model's load time. A run gets at most what is left of its stage
+    after loading, so with less the stage is skipped: the medium cost plan's 2-unit stage at 10 s
+    had 2.7 s for 1.55 s of loading, and the plan cost $41,400, where that stage finds $23,144."""
+    if left is None or last:
+        return left
+    return min(left, max(STAGE_SHARE * left, STAGE_LOADS * columns / COLUMNS_PER_SECOND))
 
 
 def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None) -> int:
