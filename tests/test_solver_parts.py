@@ -43,7 +43,7 @@ from transferplan.search import (
     relaxed_cost_bound,
     routes_of,
 )
-from transferplan.solve import STAGE_LOADS, STAGE_SHARE, _Optimiser, _pooled_bound, solve, stage_seconds
+from transferplan.solve import PLANLESS_SHARE, STAGE_LOADS, STAGE_SHARE, _Optimiser, _pooled_bound, solve, stage_seconds
 from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
@@ -294,11 +294,13 @@ def test_a_ladder_stage_gets_time_to_load_its_model_and_run() -> None:
     """A stage that is not the last gets STAGE_SHARE of the time left, but never so little that
     its model cannot load and then run as long again: with 7.7 s left a 31,029-column model (1.55 s
     to load) had 2.7 s, less than its run needs, and was skipped. Now it gets 3 x 1.55 = 4.65 s.
-    The last stage gets all that is left, and no stage more than that."""
+    While no stage has found a plan, a stage gets PLANLESS_SHARE: the finer ones are slower to a
+    first plan. The last stage gets all that is left, and no stage more than that."""
     load = 31_029 / COLUMNS_PER_SECOND
     assert stage_seconds(7.7, 31_029, last=False) == pytest.approx(STAGE_LOADS * load)
     assert stage_seconds(100.0, 31_029, last=False) == pytest.approx(STAGE_SHARE * 100.0)
     assert stage_seconds(3.0, 31_029, last=False) == 3.0
+    assert stage_seconds(100.0, 31_029, last=False, planless=True) == pytest.approx(PLANLESS_SHARE * 100.0)
     assert stage_seconds(7.7, 31_029, last=True) == 7.7
     assert stage_seconds(None, 31_029, last=False) is None
 

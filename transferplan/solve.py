@@ -325,7 +325,8 @@ class _Optimiser:
             )
             if best is not None and left is not None and self.clock.limit and left < 0.15 * self.clock.limit:
                 break  # building a large model alone can take longer than what is left
-            stage_clock = Clock(stage_seconds(left, columns, last))
+            planless = best is None or best[0].found is None
+            stage_clock = Clock(stage_seconds(left, columns, last, planless))
             upper, cap = None, None
             if best is not None and best[0].found is not None:
                 upper = best[0].found.makespan if self.plan.objective == "makespan" else None
@@ -1096,6 +1097,10 @@ MIP_COLUMNS = 150_000
 """Exact-search stages whose model would have more columns than this are skipped."""
 STAGE_SHARE = 0.35
 """Share of the time left for a stage of the exact ladder that is not the last,"""
+PLANLESS_SHARE = 0.8
+"""The same while there is no plan yet: finer stages are slower to a first plan (medium benchmark
+with a $15,000 budget: the coarse 2-unit stage found its first plan in 4.9 s; at 10 s, with 0.35,
+each of the four stages had 1.3-2.4 s and none found a plan)."""
 STAGE_LOADS = 3.0
 """but never less than this many times the time its model takes to load (`COLUMNS_PER_SECOND`)."""
 LOADABLE_SHARE = 0.5
@@ -1103,15 +1108,17 @@ LOADABLE_SHARE = 0.5
 model cannot load in that share of the time left (`COLUMNS_PER_SECOND`) would find nothing."""
 
 
-def stage_seconds(left: float | None, columns: int, last: bool) -> float | None:
+def stage_seconds(left: float | None, columns: int, last: bool, planless: bool = False) -> float | None:
     """Seconds for a stage of the exact ladder whose model has about `columns` columns, with `left`
-    seconds left (None: no limit): all of them for the last stage, else STAGE_SHARE of them but at
-    least STAGE_LOADS times the model's load time. A run gets at most what is left of its stage
-    after loading, so with less the stage is skipped: the medium cost plan's 2-unit stage at 10 s
-    had 2.7 s for 1.55 s of loading, and the plan cost $41,400, where that stage finds $23,144."""
+    seconds left (None: no limit): all of them for the last stage, else STAGE_SHARE of them
+    (PLANLESS_SHARE while no stage has a plan) but at least STAGE_LOADS times the model's load
+    time. A run gets at most what is left of its stage after loading, so with less the stage is
+    skipped: the medium cost plan's 2-unit stage at 10 s had 2.7 s for 1.55 s of loading, and the
+    plan cost $41,400, where that stage finds $23,144."""
     if left is None or last:
         return left
-    return min(left, max(STAGE_SHARE * left, STAGE_LOADS * columns / COLUMNS_PER_SECOND))
+    share = PLANLESS_SHARE if planless else STAGE_SHARE
+    return min(left, max(share * left, STAGE_LOADS * columns / COLUMNS_PER_SECOND))
 
 
 def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None) -> int:
