@@ -39,6 +39,7 @@ from transferplan.search import (
     pool_bracket,
     pool_solution,
     pooled_bound,
+    pruned,
     relaxed_bound,
     relaxed_cost_bound,
     routes_of,
@@ -55,10 +56,12 @@ def make_plan(name: str, **sections: Any) -> Plan:
     return Plan.model_validate({"name": name, "start": START, **sections})
 
 
-def lane_plan(carry: int = 1, drives: int = 2) -> Plan:
+def lane_plan(carry: int = 1, drives: int = 2, leg: int = 0) -> Plan:
     """One source 10 h from the GPU site by a route each way, departures every hour on the hour,
-    one courier; drives of 10 TB written and read at 2 GB/s (7.2 TB/h, so 25/18 h a drive)."""
-    every = {"first": "00:00", "every": "1 h"}
+    one courier (at `leg` dollars a trip); drives of 10 TB written and read at 2 GB/s (7.2 TB/h, so
+    25/18 h a drive)."""
+    every: dict[str, Any] = {"first": "00:00", "every": "1 h"}
+    price = {"cost_per_courier": leg} if leg else {}
     return make_plan(
         "lane",
         sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
@@ -66,8 +69,8 @@ def lane_plan(carry: int = 1, drives: int = 2) -> Plan:
         drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": drives}}},
         couriers={"staff": {"fleet": {"gpu": 1}, "carry": carry}},
         routes={
-            "out": {"from": "gpu", "to": "src", "transit": "10 h", "departures": every, "courier": "staff"},
-            "back": {"from": "src", "to": "gpu", "transit": "10 h", "departures": every, "courier": "staff"},
+            "out": {"from": "gpu", "to": "src", "transit": "10 h", "departures": every, "courier": "staff", **price},
+            "back": {"from": "src", "to": "gpu", "transit": "10 h", "departures": every, "courier": "staff", **price},
         },
         horizon="3 days",
     )
@@ -220,6 +223,37 @@ def test_a_plan_in_batched_units_starts_the_search_drive_by_drive() -> None:
     deps = form.route_deps
     assert {(unit, deps[j].route, deps[j].time) for (unit, j), col in form.x.items() if start[col]} == hint
     assert solve_model(form.model, "highs", 10, start=start).found
+
+
+def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
+    """One 10 TB drive on the lane, each courier leg $100. The drive goes out at 0 h (at src at
+    10 h), is written by 10 + 25/18 h, comes back at 12 h (22 h) and is read by 23 + 7/18 h at the
+    earliest: two legs, $200. The same plan with the drive and the courier sent out again at 30 h (arriving at
+    40 h, long after the last byte) costs $300, as a search cut short can leave it. `pruned`
+    drops that leg, keeps the others, and the replay accepts the $200 plan, done no later."""
+    plan = lane_plan(carry=1, drives=1, leg=100)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode())
+    hour = Fraction(HOUR)
+    taken = {("out", 0 * hour), ("back", 12 * hour), ("out", 30 * hour)}
+    deps = form.route_deps
+    for (_unit, j), col in form.x.items():
+        if (deps[j].route, deps[j].time) in taken:
+            form.model.lb[col] = form.model.lb[form.u[j]] = 1.0
+    form.minimise_cost()
+    sol = solve_model(form.model, "highs", 30)
+    assert sol.status is Status.OPTIMAL and sol.objective == pytest.approx(300)
+    padded = Found(form, sol, grid.horizon)
+    lean = pruned(Search(plan, grid, Mode(), "highs", Clock(30)), padded)
+    assert lean.cost == pytest.approx(200)
+    assert {(route, time) for _drive, route, time in routes_of(lean)} == taken - {("out", 30 * hour)}
+    before = verified_result(plan, Outcome(padded, None, False), padded, None, Clock(None), 0)
+    after = verified_result(plan, Outcome(lean, None, False), lean, None, Clock(None), 0)
+    assert before.verified and after.verified, after.violations[:3]
+    assert before.cost is not None and before.cost.total == pytest.approx(300)
+    assert after.cost is not None and after.cost.total == pytest.approx(200)
+    assert before.makespan_hours is not None and after.makespan_hours is not None
+    assert 23 + 7 / 18 - 1e-6 <= after.makespan_hours <= before.makespan_hours + 1e-6
 
 
 def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:

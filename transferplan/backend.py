@@ -117,6 +117,21 @@ class LinearModel:
             self.obj[col] += coef
         self.maximize = maximize
 
+    def copy(self) -> LinearModel:
+        """An independent copy, to add rows or change bounds without touching this model."""
+        return LinearModel(
+            lb=self.lb[:],
+            ub=self.ub[:],
+            integer=self.integer[:],
+            obj=self.obj[:],
+            row_lb=self.row_lb[:],
+            row_ub=self.row_ub[:],
+            rows=self.rows[:],
+            cols=self.cols[:],
+            vals=self.vals[:],
+            maximize=self.maximize,
+        )
+
     def matrix(self) -> sp.csr_matrix:
         """The constraint matrix (rows x columns)."""
         return sp.csr_matrix(

@@ -37,6 +37,7 @@ from .search import (
     pool_bracket,
     pool_solution,
     pooled_bound,
+    pruned,
     relaxed_bound,
     relaxed_cost_bound,
     routes_of,
@@ -107,6 +108,11 @@ def solve(
         outcome.lower_bound, outcome.proven = optimise.cost_bound(outcome, search.grid, clock)
         if not clock.out():
             found = earliest_at_cost(search, found, optimise.inflow)
+    if not clock.out():
+        # on the solve's own clock, which keeps time for the finish: the search's may be spent
+        finisher = Search(plan, search.grid, search.base, backend, clock, progress, phase="prune")
+        found = pruned(finisher, found)
+        search.solves += finisher.solves
     lower = optimise.lower_bound(outcome, found)
     if plan.objective == "makespan" and lower is not None and _meets(lower, found.makespan):
         outcome.proven = True  # a bound (the drive pool's) meets the plan: nothing finishes earlier
