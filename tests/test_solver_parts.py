@@ -256,6 +256,23 @@ def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
     assert 23 + 7 / 18 - 1e-6 <= after.makespan_hours <= before.makespan_hours + 1e-6
 
 
+def test_the_search_ends_at_the_latest_deadline_when_every_dataset_has_one() -> None:
+    """The lane's 10 TB within its 3-day horizon, with a deadline of 30 h: nothing is delivered
+    after 30 h and nothing has to come back, so the grid stops there, not at 72 h. With a second
+    dataset that has no deadline, it does not. The cheapest plan is as before: the drive goes out
+    at 0 h and back at 12 h, two legs of $100, read by 23 + 7/18 h, within the deadline."""
+    plan = lane_plan(carry=1, drives=1, leg=100).replace(deadline="30 h", objective="cost")
+    optimiser = _Optimiser(plan, "highs", Clock(30), None)
+    assert optimiser.start_horizon == 30 * HOUR and not optimiser.grows
+    more = dict(plan.datasets, other={"at": "src", "to": "gpu", "size": "1 TB"})
+    open_ended = plan.replace(deadline=None, datasets=more)
+    assert _Optimiser(open_ended, "highs", Clock(30), None).start_horizon == 72 * HOUR
+    result = solve(plan, baselines=False, time_limit=30, workers=1)
+    assert result.status == "optimal" and result.verified, result.violations[:3]
+    assert result.cost is not None and result.cost.total == pytest.approx(200)
+    assert result.makespan_hours is not None and result.makespan_hours <= 30
+
+
 def test_given_drive_counts_are_taken_by_drives_the_model_chooses() -> None:
     """Two drives, a courier carrying two (the lane of the convoy test below, whose optimum is
     25.78 h: out together at 0 h, back at 13 h). With the counts fixed to two drives out at 0 h
