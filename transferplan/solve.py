@@ -256,8 +256,8 @@ class _Optimiser:
         """
         best: tuple[Outcome, Search] | None = None
         if self.plan.objective == "cost" and not self.grows and self.workers > 1:
-            # beside the whole search: its LP can take longer than a share of the time (medium
-            # benchmark as a cost plan: 8 s, whatever the LP method)
+            # beside the whole search: its LP can take longer than a share of the time (the
+            # medium benchmark as a cost plan on its 30-day grid: 8 s, whatever the LP method)
             job = (self.plan, self.start_horizon, self.backend, self.clock.remaining())
             self.costing = Beside(_cost_bound, *job)
         grid = build_grid(self.plan, self.start_horizon)
