@@ -256,6 +256,48 @@ def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
     assert 23 + 7 / 18 - 1e-6 <= after.makespan_hours <= before.makespan_hours + 1e-6
 
 
+def test_empty_drives_that_never_leave_again_and_couriers_alone_are_dropped() -> None:
+    """The lane with two drives, two couriers carrying two each, $100 a courier and $50 a drive
+    on every leg, and 10 TB: one drive's worth. Drive 1 goes out at 0 h, is written by
+    10 + 25/18 h, comes back at 12 h and is read by 23 + 7/18 h: $100 + $50 each way, $300. A
+    plan that also takes drive 2 out at 0 h (it never leaves src again, empty) and sends the
+    second courier out alone at 5 h (at src at 15 h, after the last departure from there) costs
+    $450, and every one of its legs arrives before the last byte. `pruned` drops both, and the
+    replay accepts the $300 plan."""
+    every: dict[str, Any] = {"first": "00:00", "every": "1 h"}
+    leg = {"transit": "10 h", "departures": every, "courier": "staff", "cost_per_courier": 100, "cost_per_drive": 50}
+    plan = make_plan(
+        "lane",
+        sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": "10 TB"}},
+        drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": 2}}},
+        couriers={"staff": {"fleet": {"gpu": 2}, "carry": 2}},
+        routes={"out": {"from": "gpu", "to": "src", **leg}, "back": {"from": "src", "to": "gpu", **leg}},
+        horizon="3 days",
+    )
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode())
+    hour = Fraction(HOUR)
+    deps = form.route_deps
+    legs = {("ssd#1", "out", 0 * hour), ("ssd#1", "back", 12 * hour), ("ssd#2", "out", 0 * hour)}
+    for (unit, j), col in form.x.items():
+        if (unit, deps[j].route, deps[j].time) in legs:
+            form.model.lb[col] = form.model.lb[form.u[j]] = 1.0
+    alone = next(j for j, dep in deps.items() if (dep.route, dep.time) == ("out", 5 * hour))
+    form.model.lb[form.u[alone]] = 1.0
+    form.minimise_cost()
+    sol = solve_model(form.model, "highs", 30)
+    assert sol.status is Status.OPTIMAL and sol.objective == pytest.approx(450)
+    padded = Found(form, sol, grid.horizon)
+    lean = pruned(Search(plan, grid, Mode(), "highs", Clock(30)), padded)
+    assert lean.cost == pytest.approx(300)
+    assert routes_of(lean) == legs - {("ssd#2", "out", 0 * hour)}
+    assert lean.solution.values[form.u[alone]] == pytest.approx(0)
+    result = verified_result(plan, Outcome(lean, None, False), lean, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+    assert result.cost is not None and result.cost.total == pytest.approx(300)
+
+
 def test_the_search_ends_at_the_latest_deadline_when_every_dataset_has_one() -> None:
     """The lane's 10 TB within its 3-day horizon, with a deadline of 30 h: nothing is delivered
     after 30 h and nothing has to come back, so the grid stops there, not at 72 h. With a second
