@@ -247,3 +247,29 @@ def test_a_budget_is_kept_and_one_the_fastest_plan_meets_costs_no_time(data: dic
         assert tight.cost is not None and tight.makespan_hours is not None
         assert tight.cost.total <= float(budget) + 1e-6
         assert tight.makespan_hours >= fastest.makespan_hours - 1e-6
+
+
+@SETTINGS
+@given(priced_plans(), st.integers(0, 12))
+def test_a_deadline_the_fastest_plan_meets_changes_nothing_and_a_later_one_costs_no_more(
+    data: dict[str, Any], slack: int
+) -> None:
+    """A deadline on every dataset ends the grid there, not at the 3-day horizon. One at or after
+    the fastest plan's completion leaves that plan the fastest; as a cost plan, the cheapest by
+    that deadline keeps it and costs no less than the cheapest by the horizon's end."""
+    note(repr(data))
+    fastest = checked_solve(data)
+    assume(fastest.status == "optimal" and fastest.makespan_hours is not None)
+    due = math.ceil(fastest.makespan_hours - 1e-9) + slack
+    assume(due <= 72)
+    timed = checked_solve({**data, "name": "due", "deadline": f"{due} h"})
+    assert timed.found and timed.makespan_hours is not None
+    assert fastest.makespan_hours - 1e-6 <= timed.makespan_hours <= due + 1e-6
+    if timed.status == "optimal":
+        assert timed.makespan_hours == pytest.approx(fastest.makespan_hours, abs=1e-6)
+    cheap = checked_solve({**data, "name": "cheap", "deadline": f"{due} h", "objective": "cost"})
+    loose = checked_solve({**data, "name": "loose", "deadline": "72 h", "objective": "cost"})
+    assert cheap.found and loose.found and cheap.cost is not None and loose.cost is not None
+    assert cheap.makespan_hours is not None and cheap.makespan_hours <= due + 1e-6
+    if cheap.status == "optimal" and loose.status == "optimal":
+        assert cheap.cost.total >= loose.cost.total - 1e-6
