@@ -225,6 +225,27 @@ def test_a_plan_in_batched_units_starts_the_search_drive_by_drive() -> None:
     assert solve_model(form.model, "highs", 10, start=start).found
 
 
+def padded(
+    plan: Plan, legs: set[tuple[str, str, Fraction]], alone: frozenset[tuple[str, Fraction]] = frozenset()
+) -> Found:
+    """The cheapest plan that takes the drive legs `legs` (drive, route, departure), each with a
+    courier, and sends a courier alone on each departure of `alone` (route, departure): a plan
+    with trips nothing needs, as a search cut short can leave it."""
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    form = Formulation(plan, grid, Mode())
+    deps = form.route_deps
+    for (unit, j), col in form.x.items():
+        if (unit, deps[j].route, deps[j].time) in legs:
+            form.model.lb[col] = form.model.lb[form.u[j]] = 1.0
+    for j, dep in deps.items():
+        if (dep.route, dep.time) in alone:
+            form.model.lb[form.u[j]] = 1.0
+    form.minimise_cost()
+    sol = solve_model(form.model, "highs", 30)
+    assert sol.status is Status.OPTIMAL
+    return Found(form, sol, grid.horizon)
+
+
 def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
     """One 10 TB drive on the lane, each courier leg $100. The drive goes out at 0 h (at src at
     10 h), is written by 10 + 25/18 h, comes back at 12 h (22 h) and is read by 23 + 7/18 h at the
@@ -232,22 +253,14 @@ def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
     40 h, long after the last byte) costs $300, as a search cut short can leave it. `pruned`
     drops that leg, keeps the others, and the replay accepts the $200 plan, done no later."""
     plan = lane_plan(carry=1, drives=1, leg=100)
-    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    form = Formulation(plan, grid, Mode())
     hour = Fraction(HOUR)
-    taken = {("out", 0 * hour), ("back", 12 * hour), ("out", 30 * hour)}
-    deps = form.route_deps
-    for (_unit, j), col in form.x.items():
-        if (deps[j].route, deps[j].time) in taken:
-            form.model.lb[col] = form.model.lb[form.u[j]] = 1.0
-    form.minimise_cost()
-    sol = solve_model(form.model, "highs", 30)
-    assert sol.status is Status.OPTIMAL and sol.objective == pytest.approx(300)
-    padded = Found(form, sol, grid.horizon)
-    lean = pruned(Search(plan, grid, Mode(), "highs", Clock(30)), padded)
+    taken = {("ssd#1", "out", 0 * hour), ("ssd#1", "back", 12 * hour), ("ssd#1", "out", 30 * hour)}
+    full = padded(plan, taken)
+    assert full.cost == pytest.approx(300)
+    lean = pruned(Search(plan, full.formulation.grid, Mode(), "highs", Clock(30)), full)
     assert lean.cost == pytest.approx(200)
-    assert {(route, time) for _drive, route, time in routes_of(lean)} == taken - {("out", 30 * hour)}
-    before = verified_result(plan, Outcome(padded, None, False), padded, None, Clock(None), 0)
+    assert routes_of(lean) == taken - {("ssd#1", "out", 30 * hour)}
+    before = verified_result(plan, Outcome(full, None, False), full, None, Clock(None), 0)
     after = verified_result(plan, Outcome(lean, None, False), lean, None, Clock(None), 0)
     assert before.verified and after.verified, after.violations[:3]
     assert before.cost is not None and before.cost.total == pytest.approx(300)
@@ -275,23 +288,15 @@ def test_empty_drives_that_never_leave_again_and_couriers_alone_are_dropped() ->
         routes={"out": {"from": "gpu", "to": "src", **leg}, "back": {"from": "src", "to": "gpu", **leg}},
         horizon="3 days",
     )
-    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    form = Formulation(plan, grid, Mode())
     hour = Fraction(HOUR)
-    deps = form.route_deps
     legs = {("ssd#1", "out", 0 * hour), ("ssd#1", "back", 12 * hour), ("ssd#2", "out", 0 * hour)}
-    for (unit, j), col in form.x.items():
-        if (unit, deps[j].route, deps[j].time) in legs:
-            form.model.lb[col] = form.model.lb[form.u[j]] = 1.0
-    alone = next(j for j, dep in deps.items() if (dep.route, dep.time) == ("out", 5 * hour))
-    form.model.lb[form.u[alone]] = 1.0
-    form.minimise_cost()
-    sol = solve_model(form.model, "highs", 30)
-    assert sol.status is Status.OPTIMAL and sol.objective == pytest.approx(450)
-    padded = Found(form, sol, grid.horizon)
-    lean = pruned(Search(plan, grid, Mode(), "highs", Clock(30)), padded)
+    full = padded(plan, legs, alone=frozenset({("out", 5 * hour)}))
+    assert full.cost == pytest.approx(450)
+    lean = pruned(Search(plan, full.formulation.grid, Mode(), "highs", Clock(30)), full)
     assert lean.cost == pytest.approx(300)
     assert routes_of(lean) == legs - {("ssd#2", "out", 0 * hour)}
+    form = lean.formulation
+    alone = next(j for j, dep in form.route_deps.items() if (dep.route, dep.time) == ("out", 5 * hour))
     assert lean.solution.values[form.u[alone]] == pytest.approx(0)
     result = verified_result(plan, Outcome(lean, None, False), lean, None, Clock(None), 0)
     assert result.verified, result.violations[:3]

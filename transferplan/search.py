@@ -655,13 +655,8 @@ def needless(form: Formulation, values: np.ndarray, done: int) -> dict[int, int]
     - couriers beyond a leg's drives' need (ceil(drives / carry)) when their pool never leaves
       the leg's end again: they travel alone to stay."""
     deps, plan = form.route_deps, form.plan
-    kept = {col: round(values[col]) for col in [*form.x.values(), *form.u.values()]}
-    for (_unit, j), col in form.x.items():
-        if deps[j].arrive_point > done:
-            kept[col] = 0
-    for j, col in form.u.items():
-        if deps[j].arrive_point > done:
-            kept[col] = 0
+    decided = [*((j, col) for (_unit, j), col in form.x.items()), *form.u.items()]
+    kept = {col: 0 if deps[j].arrive_point > done else round(values[col]) for j, col in decided}
     held: dict[tuple[str, int], float] = defaultdict(float)  # a unit's bytes at a grid point
     for (unit, _k, g), col in form.c.items():
         held[unit, g] += values[col]
@@ -674,16 +669,15 @@ def needless(form: Formulation, values: np.ndarray, done: int) -> dict[int, int]
             if held[unit, deps[j].depart_point] > 1e-6:
                 break
             kept[form.x[unit, j]] = 0
-    for j, col in form.u.items():
+    carried: dict[int, int] = defaultdict(int)  # drives on each departure
+    for (unit, j), col in form.x.items():
+        carried[j] += kept[col] * form.by_name[unit].count
+    # latest first, so a leg is settled before the earlier legs whose couriers it could take on
+    latest: dict[tuple[str | None, str], int] = {}  # a pool's last departure point from a site
+    for j, col in sorted(form.u.items(), key=lambda item: deps[item[0]].time, reverse=True):
         route = plan.routes[deps[j].route]
-        leaves = any(
-            kept[other]
-            and plan.routes[deps[i].route].from_ == route.to
-            and deps[i].depart_point >= deps[j].arrive_point
-            for i, other in form.u.items()
-            if plan.routes[deps[i].route].courier == route.courier
-        )
-        if kept[col] and not leaves:
-            drives = sum(kept[c] * form.by_name[unit].count for (unit, i), c in form.x.items() if i == j)
-            kept[col] = min(kept[col], -(-drives // plan.couriers[route.courier].carry))  # type: ignore[index]
+        if kept[col] and latest.get((route.courier, route.to), -1) < deps[j].arrive_point:
+            kept[col] = min(kept[col], -(-carried[j] // plan.couriers[route.courier].carry))  # type: ignore[index]
+        if kept[col]:
+            latest.setdefault((route.courier, route.from_), deps[j].depart_point)
     return kept
