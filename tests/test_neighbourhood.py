@@ -159,6 +159,7 @@ class _ScriptedPool:
         self.first, self.then = max(first, end / 2), max(then, end / 2)
         self.pairs, self.branches = pairs, 0
         self.plan, self.base, self.resolution = three_lanes(), Mode(), None
+        self.budget = neighbourhood._Budget()
 
     def done(self, values: np.ndarray) -> Fraction:
         return Fraction(int(values[0])) * HOUR
@@ -271,6 +272,63 @@ def test_the_two_lanes_stage_hands_back_a_plan_the_replay_accepts() -> None:
     result = verified_result(plan, outcome, outcome.found, None, Clock(None), search.solves)
     assert result.verified, result.violations[:3]
     assert result.makespan_hours == pytest.approx(OPTIMUM, abs=1e-3)
+
+
+def linked_three_lanes(budget: str | None) -> Plan:
+    """three_lanes with $100 a courier on every leg, and a 0.2 Gbps link (0.09 TB/h) at $0.01 a
+    GB from each source to the GPU site, under `budget`."""
+    plan = three_lanes()
+    legs = plan.model_dump(by_alias=True)["routes"]
+    routes = {name: {**route, "cost_per_courier": 100} for name, route in legs.items()}
+    links = {
+        f"{s}-gpu": {"from": s, "to": "gpu", "bandwidth": "0.2 Gbps", "cost_per_gb": 0.01} for s in ("s1", "s2", "s3")
+    }
+    return plan.replace(routes=routes, links=links, budget=budget)
+
+
+def improved_with_links(budget: str | None, each: Callable[[Found], None]) -> Found | None:
+    """`improve` on linked_three_lanes from the late plan's decisions (its routes are the same)."""
+    late, _ = late_plan(three_lanes())
+    assert late.found is not None
+    given = decisions(late.found.formulation, late.found.solution.values)
+    plan = linked_three_lanes(budget)
+    return improve(plan, given, late.found.makespan, Mode(), "highs", Clock(60), each=each)
+
+
+LINKED = (22 + 25 / 18) / 1.0125
+"""Each lane as in OPTIMUM, with its link busy to the end T: the drive carries 10 - 0.09 T TB,
+read by 22 + (10 - 0.09 T) / 7.2 = T, so T = 23.3889 / 1.0125 = 23.10 h."""
+
+
+def test_a_budget_joins_the_pools_rows_once_a_solution_breaks_it() -> None:
+    """With the links the pool is done by LINKED, before OPTIMUM. Every plan sends six couriers
+    ($600), so under a budget of $600 the links carry nothing and the best is OPTIMUM. The pool is
+    searched without the budget's row until a solution breaks it (the late plan's decisions do,
+    once the LP sends bytes online), then with it: what `improve` hands on meets the budget."""
+    free = improved_with_links(None, lambda _found: None)
+    assert free is not None and float(free.makespan) / HOUR == pytest.approx(LINKED, abs=1e-3)
+    steps: list[Found] = []
+    tight = improved_with_links("600", steps.append)
+    assert tight is not None and float(tight.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    assert steps and all(_cost(found) <= 600 + 1e-6 for found in steps)
+
+
+def test_a_budget_no_pool_solution_breaks_leaves_the_pools_model_as_without_it() -> None:
+    """A row that does not bind still changes the solver's path (medium benchmark at 60 s, budget
+    $100,000: 313.7 h with the row, 312.1 h without a budget, and 312.1 h again with the row
+    added lazily). Under $10,000 every model the search solves is the one without a budget."""
+    steps: list[Found] = []
+    found = improved_with_links("10000", steps.append)
+    assert found is not None and float(found.makespan) / HOUR == pytest.approx(LINKED, abs=1e-3)
+    assert steps
+    for step in steps:
+        top = step.formulation.grid.points[-1]
+        free = neighbourhood._Pool.build(linked_three_lanes(None), top, Mode(), None).form.model
+        assert step.formulation.model.row_ub == free.row_ub
+
+
+def _cost(found: Found) -> float:
+    return sum(coef * float(found.solution.values[col]) for col, coef in found.formulation.cost)
 
 
 def test_with_no_time_left_the_search_builds_nothing() -> None:
