@@ -39,12 +39,22 @@ from transferplan.search import (
     pool_bracket,
     pool_solution,
     pooled_bound,
+    pooled_cost,
     pruned,
     relaxed_bound,
     relaxed_cost_bound,
     routes_of,
 )
-from transferplan.solve import PLANLESS_SHARE, STAGE_LOADS, STAGE_SHARE, _Optimiser, _pooled_bound, solve, stage_seconds
+from transferplan.solve import (
+    PLANLESS_SHARE,
+    STAGE_LOADS,
+    STAGE_SHARE,
+    _cost_bound,
+    _Optimiser,
+    _pooled_bound,
+    solve,
+    stage_seconds,
+)
 from transferplan.timegrid import build_grid
 from transferplan.unpool import unpool
 
@@ -1097,6 +1107,43 @@ def test_relaxed_cost_bound_counts_every_drive_away_at_once() -> None:
     assert result.status == "optimal" and result.verified, result.violations[:3]
     assert result.cost.total == pytest.approx(400.0, abs=1e-6)
     assert result.cost_lower_bound is not None and result.cost_lower_bound == pytest.approx(400.0, abs=0.01)
+
+
+def one_trip() -> Plan:
+    """lane_plan as a cost plan: 20 TB at the source on two 10 TB drives, and a courier who
+    carries four, at $100 a leg. Every plan sends a courier out and back with drives, so costs
+    $200 at least, and one trip with both drives does it all: the cheapest plan costs $200."""
+    return lane_plan(carry=4, drives=2, leg=100).replace(objective="cost")
+
+
+def test_the_pools_cheapest_plan_bounds_the_cost_and_runs_drive_by_drive() -> None:
+    """one_trip: the relaxed LP pays for couriers in fractions, half a courier each way for two
+    drives of four places, $100. The pool's MIP pays whole couriers: $200, the optimum, and its
+    solution split drive by drive is a $200 plan the replay accepts (what the cost search's child
+    process hands back beside the bound)."""
+    plan = one_trip()
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    assert relaxed_cost_bound(plan, grid, "highs", Clock(30)) == pytest.approx(100.0, abs=1e-6)
+    bound, pooled = pooled_cost(plan, grid, "highs", Clock(30))
+    assert bound == pytest.approx(200.0, abs=1e-6) and pooled is not None
+    report = _cost_bound(None, plan, plan.horizon, "highs", 30.0)  # type: ignore[arg-type]
+    assert report.bound == pytest.approx(200.0, abs=1e-6)
+    assert report.plan is not None and report.plan.cost == pytest.approx(200.0, abs=1e-6)
+    result = verified_result(plan, Outcome(report.plan, report.bound, True), report.plan, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+    assert result.cost.total == pytest.approx(200.0, abs=1e-6)
+
+
+def test_a_cost_search_whose_stages_find_nothing_takes_the_pools_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_trip with no exact stage (the ladder emptied): the plan is the one the child process
+    made of the pool's cheapest solution, $200, and the pool's bound proves it optimal. Before,
+    the child gave the LP's $100 and no plan, and the solve had none."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    monkeypatch.setattr(solve_module, "unit_ladder", lambda plan: [])
+    result = solve(one_trip(), baselines=False, time_limit=30, workers=2)
+    assert result.status == "optimal" and result.verified, result.violations[:3]
+    assert result.cost.total == pytest.approx(200.0, abs=1e-6)
+    assert result.cost_lower_bound == pytest.approx(200.0, abs=1e-6)
 
 
 def test_a_large_cost_plan_starts_from_the_convoys_with_its_bound_beside() -> None:

@@ -110,7 +110,7 @@ class _Pool:
         cls, plan: Plan, top: Fraction, base: Mode, resolution: Fraction | None, budget: _Budget | None = None
     ) -> _Pool:
         budget = budget or _Budget()
-        modelled = plan if budget.imposed else plan.replace(budget=None)
+        modelled = plan if budget.imposed or plan.budget is None else plan.replace(budget=None)
         grid = build_grid(plan, top, resolution or plan.resolution)
         form = Formulation(modelled, grid, replace(base, relaxed=True, unit_limit=1, free_last=True))
         form.minimise_last()

@@ -37,6 +37,7 @@ from .search import (
     pool_bracket,
     pool_solution,
     pooled_bound,
+    pooled_cost,
     pruned,
     relaxed_bound,
     relaxed_cost_bound,
@@ -159,7 +160,7 @@ class _Optimiser:
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
-        self.cheapest: Fraction | None = None  # the relaxed cost bound, taken before or beside the search
+        self.cheapest: Fraction | None = None  # the cost bound (LP, or the pool MIP beside the search)
         self.costing: Beside | None = None  # the child process taking it, when one runs
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
@@ -190,8 +191,11 @@ class _Optimiser:
             # a cheapest plan proven on an exact model needs no other bound (`cost_bound`)
             exact = outcome.proven and outcome.found is not None and model_is_exact(outcome.found.formulation)
             left = 0.0 if exact else self.clock.remaining()
-            self.cheapest = self.costing.result(None if left is None else max(0.0, left))
+            costed: PoolReport | None = self.costing.result(None if left is None else max(0.0, left))
             self.costing = None
+            if costed is not None:
+                self.cheapest = costed.bound
+                self.pool_plan = costed.plan
         if self.beside is not None:
             # a proven plan needs no bound; otherwise the bound may use the time to the end, and
             # no more (medium at 5 s: with a second's grace the call took 5.3 s); a bound cut off
@@ -258,7 +262,7 @@ class _Optimiser:
         if self.plan.objective == "cost" and not self.grows and self.workers > 1:
             # beside the whole search: its LP can take longer than a share of the time (the
             # medium benchmark as a cost plan on its 30-day grid: 8 s, whatever the LP method)
-            job = (self.plan, self.start_horizon, self.backend, self.clock.remaining())
+            job = (self.plan, self.start_horizon, self.backend, self.clock.remaining(), self.base)
             self.costing = Beside(_cost_bound, *job)
         grid = build_grid(self.plan, self.start_horizon)
         coarse = self.coarse_resolution(grid)
@@ -935,15 +939,42 @@ def _pooled_bound(
 
 
 def _cost_bound(
-    report: Callable[[Fraction | None], None] | None,
+    report: Callable[[PoolReport], None] | None,
     plan: Plan,
     horizon: Fraction,
     backend: str,
     seconds: float | None,
-) -> Fraction | None:
-    """search.relaxed_cost_bound on the plan's grid up to `horizon`, with all of `seconds`: what a
-    child process runs beside a cost search."""
-    return relaxed_cost_bound(plan, build_grid(plan, horizon, plan.resolution), backend, Clock(seconds), share=1.0)
+    base: Mode = Mode(),
+) -> PoolReport:
+    """What a child process runs beside a cost search, with all of `seconds`: the relaxed LP's
+    cost bound on the plan's grid up to `horizon` (search.relaxed_cost_bound), reported; then the
+    drive pool's cheapest plan as a MIP (search.pooled_cost), whose bound is as high or higher,
+    and its solution split drive by drive and priced exactly (routes fixed): a plan, when the
+    drives can run it by the end of the grid.
+
+    The medium benchmark as a cost plan with a 20-day deadline: the pool's MIP finds $3,400 at
+    3 s and proves it at 14 s, and its split costs $3,400 too (0.1 s), where the search's stages
+    found $7,144-15,644 in 60 s."""
+    clock = Clock(seconds)
+    grid = build_grid(plan, horizon, plan.resolution)
+    state = PoolReport(relaxed_cost_bound(plan, grid, backend, clock, share=1.0))
+    if report is not None:
+        report(state)
+    if clock.out():
+        return state
+    # the MIP leaves time to price its solution (medium: 0.1 s; gpu-onboarding: 0.8 s)
+    bound, pooled = pooled_cost(plan, grid, backend, _within(Clock(clock.slice(COST_POOL_SHARE)), clock))
+    if bound is not None and (state.bound is None or bound > state.bound):
+        state = replace(state, bound=bound)
+        if report is not None:
+            report(state)
+    if pooled is None or clock.out():
+        return state
+    routes = unpool(plan, pooled.formulation, pooled.solution.values, build_grid(plan, horizon))
+    priced, _ = _Optimiser(plan, backend, clock, None, base).run(replace(base, routes=routes))
+    if priced.found is not None:
+        state = replace(state, plan=priced.found)
+    return state
 
 
 def _drive_by_drive(
@@ -1097,6 +1128,9 @@ BRACKET_RESERVE at 20 s, it was cut off at 147 s, the optimum found but not prov
 BRACKET_RESERVE = 8.0
 """Seconds at most that `bracketed` keeps after its search for the plan from the pool's solution
 (medium: 3.1-4.3 s when that solution is the pool's optimum)."""
+COST_POOL_SHARE = 0.85
+"""Of a cost search's child's time left after its LP, what the drive pool's cost MIP may take; the
+rest prices its solution drive by drive (medium benchmark as a cost plan: 0.1 s)."""
 COUNTED_SHARE = 0.15
 """Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
