@@ -4,10 +4,11 @@
 
 run.py times the makespan objective on the benchmark plans; this times `objective: cost` on the
 medium benchmark with a plan-wide deadline (within its 30-day horizon) and on the shipped
-gpu-onboarding example (its own deadlines), with the cost, the relaxed cost bound and the gap, and
-when the plan ends. Then `objective: makespan` under budgets that bind: gpu-onboarding at $12,000
-(its cheapest plan found costs $11,630) and $20,000, the medium benchmark at $15,000, with the
-makespan, its bound and gap, and the cost. One solve at a time (a solve uses both cores).
+gpu-onboarding example (its own deadlines), with the cost, the cost bound (the drive pool's MIP,
+or its LP) and the gap, and when the plan ends. Then `objective: makespan` under budgets that
+bind: gpu-onboarding at $12,000 (its cheapest plan found costs $11,630) and $20,000, the medium
+benchmark at $15,000, with the makespan, its bound and gap, and the cost. One solve at a time (a
+solve uses both cores).
 """
 
 from __future__ import annotations
