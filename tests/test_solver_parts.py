@@ -1146,6 +1146,24 @@ def test_a_cost_search_whose_stages_find_nothing_takes_the_pools_plan(monkeypatc
     assert result.cost_lower_bound == pytest.approx(200.0, abs=1e-6)
 
 
+def test_a_first_plan_within_the_budget_comes_from_the_pool() -> None:
+    """one_trip for the fastest plan under $200: one courier trip with both drives, out at 0 h, in
+    at 10 h, both written one after the other (the source has one bay) by 10 + 25/9 h, back on
+    the 13 h departure, in at 23 h, read one after the other by 23 + 25/9 = 25.78 h. A second
+    trip would cost $400. The pool's solutions within the budget, split drive by drive and timed,
+    give that plan; the replay accepts it."""
+    plan = one_trip().replace(objective="makespan", budget="200")
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    grid = build_grid(plan, optimiser.start_horizon)
+    taken = optimiser.within_budget(grid, None)
+    assert taken is not None and taken[0].found is not None
+    found = taken[0].found
+    assert float(found.makespan) / HOUR == pytest.approx(23 + 25 / 9, abs=1e-3)
+    assert found.cost <= 200 + 1e-6
+    result = verified_result(plan, taken[0], found, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+
+
 def test_a_large_cost_plan_starts_from_the_convoys_with_its_bound_beside() -> None:
     """The medium benchmark as a cost plan with a 20-day deadline, at 10 s: the exact search alone
     found no plan at all in 30 s. The convoys' routes, priced by their LP, give one at once, and
