@@ -1003,6 +1003,18 @@ def test_beside_stops_a_late_child_and_keeps_its_last_report(tmp_path: Path) -> 
     assert Beside(report_then_fail).result(10) == 5
 
 
+def test_beside_shows_its_latest_report_while_the_child_runs(tmp_path: Path) -> None:
+    """report_then_sleep reports 1, then 2, then sleeps 3 s: meanwhile `latest` reads 2 and
+    leaves the child running (it writes its file and returns 3)."""
+    late = tmp_path / "late.txt"
+    beside = Beside(report_then_sleep, late)
+    started = time.monotonic()
+    while beside.latest() != 2 and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    assert beside.latest() == 2 and not late.exists()
+    assert beside.result(10) == 3 and late.exists()
+
+
 def test_beside_runs_in_the_caller_where_no_child_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     assert Beside(square, 7).result(10) == 49
@@ -1144,6 +1156,38 @@ def test_a_cost_search_whose_stages_find_nothing_takes_the_pools_plan(monkeypatc
     assert result.status == "optimal" and result.verified, result.violations[:3]
     assert result.cost.total == pytest.approx(200.0, abs=1e-6)
     assert result.cost_lower_bound == pytest.approx(200.0, abs=1e-6)
+
+
+def test_a_cost_search_stops_once_the_pools_plan_is_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_trip, its child's work done at once (in this process): the pool's $200 plan with a
+    $200 bound. No exact stage can beat a plan proven cheapest, so none runs, and the solve
+    hands back the child's plan as optimal."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+
+    class Done:
+        def __init__(self, function: Any, *args: Any) -> None:
+            self.value = function(None, *args)
+
+        def latest(self) -> Any:
+            return self.value
+
+        def result(self, timeout: float | None) -> Any:
+            return self.value
+
+    stages: list[Mode] = []
+    real_run = _Optimiser.run
+
+    def run(self: _Optimiser, base: Mode, *args: Any, **kwargs: Any) -> Any:
+        stages.append(base)
+        return real_run(self, base, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "Beside", Done)
+    monkeypatch.setattr(_Optimiser, "run", run)
+    result = solve(one_trip(), baselines=False, time_limit=30, workers=2)
+    assert result.status == "optimal" and result.verified, result.violations[:3]
+    assert result.cost.total == pytest.approx(200.0, abs=1e-6)
+    assert result.cost_lower_bound == pytest.approx(200.0, abs=1e-6)
+    assert all(mode.routes is not None for mode in stages)  # the child's pricing, no exact stage
 
 
 def test_a_first_plan_within_the_budget_comes_from_the_pool() -> None:

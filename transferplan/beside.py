@@ -88,6 +88,10 @@ class Beside:
         finally:
             self._done.set()
 
+    def latest(self) -> Any:
+        """What the function has reported or returned so far (None: nothing yet); it runs on."""
+        return self._value
+
     def result(self, timeout: float | None) -> Any:
         """The function's return value; if it is not done within `timeout` seconds (the child is
         then stopped) or failed, its last report, else None."""
