@@ -21,6 +21,7 @@ import pytest
 
 from tests.benchmarks.generate import generate
 from tests.beside_jobs import report_then_fail, report_then_sleep, square
+from transferplan import load
 from transferplan.assemble import verified_result
 from transferplan.backend import IPM_ABOVE, LinearModel, Status, solve_model
 from transferplan.beside import Beside
@@ -1206,6 +1207,19 @@ def test_a_first_plan_within_the_budget_comes_from_the_pool() -> None:
     assert found.cost <= 200 + 1e-6
     result = verified_result(plan, taken[0], found, None, Clock(None), 0)
     assert result.verified, result.violations[:3]
+
+
+def test_with_two_lanes_no_first_plan_is_sought_from_the_pool_in_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gpu-onboarding has two courier pools, so two lanes at a time cannot start from such a
+    plan, and the exact stages do better from nothing: under $20,000 at 60 s, 164.0 h, where
+    after a start from the pool within the budget the solve gave 310.9 h. Its convoys break
+    the budget, yet the search goes straight to the stages."""
+    asked: list[int] = []
+    monkeypatch.setattr(_Optimiser, "within_budget", lambda self, grid, step: asked.append(1))
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml").replace(objective="makespan", budget="20000")
+    result = solve(plan, baselines=False, time_limit=5, workers=1)
+    assert result.verified and result.cost.total <= 20000
+    assert not asked
 
 
 def test_a_large_cost_plan_starts_from_the_convoys_with_its_bound_beside() -> None:

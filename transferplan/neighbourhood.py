@@ -236,6 +236,12 @@ def lanes(plan: Plan) -> dict[str, str]:
     return {name: route.courier or name for name, route in plan.routes.items()}
 
 
+def searchable(plan: Plan) -> bool:
+    """Whether the plan has lanes enough for this search: with two, two lanes free is the whole
+    MIP."""
+    return len(set(lanes(plan).values())) >= 3
+
+
 def improve(
     plan: Plan,
     given: dict[Decision, int],
@@ -258,7 +264,7 @@ def improve(
     DESCENTS, while the clock allows. Deterministic for an ORDER_SEED, but for what the solver
     reaches within its time."""
     of = lanes(plan)
-    if len(set(of.values())) < 3 or clock.out():
+    if not searchable(plan) or clock.out():
         return None
     best: Found | None = None
     budget = _Budget()

@@ -19,7 +19,7 @@ from .backend import solver_name
 from .beside import Beside
 from .convoys import best_itinerary
 from .formulation import HOUR, Mode
-from .neighbourhood import Decision, decisions, improve
+from .neighbourhood import Decision, decisions, improve, searchable
 from .result import Baseline, Result
 from .schema import Plan
 from .search import (
@@ -301,7 +301,11 @@ class _Optimiser:
             if self.relaxed is not None:
                 self.inflow = max(self.inflow, self.relaxed)
             planless = best is None or best[0].found is None
-            if planless and self.plan.budget is not None and drives and columns > CONVOY_ABOVE and not big:
+            # its plan is a start for two lanes at a time; where that search cannot run, the
+            # exact stages do better from nothing (gpu-onboarding, two lanes, under $20,000:
+            # 164.0 h from them at 60 s, 310.9 h after a start from the pool)
+            pooled = drives and columns > CONVOY_ABOVE and not big and searchable(self.plan)
+            if planless and self.plan.budget is not None and pooled:
                 best = self.within_budget(grid, bound_step) or best
                 if best is not None and best[0].found is not None:
                     top = best[0].found.makespan
@@ -573,7 +577,8 @@ class _Optimiser:
         it): drive-pool solutions within the budget, each delivering everything by a target,
         split drive by drive and timed exactly, the target bisected between the bound and the
         horizon (down to the plan found, up when the pool finds none in BUDGET_PROBE_SECONDS or
-        its split does not run).
+        its split does not run). Its plan is where two lanes at a time starts, which needs three
+        lanes (`neighbourhood.searchable`).
 
         The medium benchmark under $15,000: the pool by 360 h (3.4 s) gave a 352.2 h plan at
         $10,685, where the exact stages' best in 60 s was 424 h."""
