@@ -587,7 +587,7 @@ class _Optimiser:
         best: tuple[Outcome, Search] | None = None
         while not clock.out() and hi - lo > hi * UNPOOL_STEP:
             target = (lo + hi) / 2
-            probe = _paced(clock, BUDGET_PROBE_SECONDS)
+            probe = _within(Clock(BUDGET_PROBE_SECONDS), clock)  # capped even with no time limit
             pooled = pool_solution(self.plan, target, hi, self.base, self.backend, probe, resolution)
             timed = None
             if pooled is not None:
