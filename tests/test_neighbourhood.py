@@ -310,7 +310,7 @@ def test_a_budget_joins_the_pools_rows_once_a_solution_breaks_it() -> None:
     steps: list[Found] = []
     tight = improved_with_links("600", steps.append)
     assert tight is not None and float(tight.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
-    assert steps and all(_cost(found) <= 600 + 1e-6 for found in steps)
+    assert steps and all(found.cost <= 600 + 1e-6 for found in steps)
 
 
 def test_a_budget_no_pool_solution_breaks_leaves_the_pools_model_as_without_it() -> None:
@@ -325,10 +325,6 @@ def test_a_budget_no_pool_solution_breaks_leaves_the_pools_model_as_without_it()
         top = step.formulation.grid.points[-1]
         free = neighbourhood._Pool.build(linked_three_lanes(None), top, Mode(), None).form.model
         assert step.formulation.model.row_ub == free.row_ub
-
-
-def _cost(found: Found) -> float:
-    return sum(coef * float(found.solution.values[col]) for col, coef in found.formulation.cost)
 
 
 def test_with_no_time_left_the_search_builds_nothing() -> None:

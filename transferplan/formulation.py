@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from .backend import INF, LinearModel
 from .bounds import reachable
 from .schema import Plan
@@ -562,6 +564,10 @@ class Formulation:
             for col in self.trips_of[d.name]:
                 self.model.row([(col, 1.0), (used, -1.0)], ub=0.0)
         return terms
+
+    def cost_of(self, values: np.ndarray) -> float:
+        """What a solution of this model costs (rule 5), in the plan's currency."""
+        return float(sum(coef * values[col] for col, coef in self.cost))
 
     def _pooled_used(self, d: DriveInfo) -> int:
         """How many of a pooled unit's drives a plan uses: at least as many as take one departure,

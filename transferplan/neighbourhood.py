@@ -127,8 +127,7 @@ class _Pool:
         """Whether a solution of a pool without the budget's row costs more than the budget."""
         if self.budget.imposed or self.plan.budget is None:
             return False
-        cost = sum(coef * float(values[col]) for col, coef in self.form.cost)
-        return cost > float(self.plan.budget) * (1 + 1e-9)
+        return self.form.cost_of(values) > float(self.plan.budget) * (1 + 1e-9)
 
     def done(self, values: np.ndarray) -> Fraction:
         """When a solution has delivered everything (seconds)."""

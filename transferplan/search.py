@@ -91,7 +91,7 @@ class Found:
 
     @property
     def cost(self) -> float:
-        return sum(coef * self.solution.values[col] for col, coef in self.formulation.cost)
+        return self.formulation.cost_of(self.solution.values)
 
 
 @dataclass
