@@ -36,6 +36,7 @@ from transferplan.search import (
     Outcome,
     Search,
     cheapest_at,
+    cost_relaxation,
     minimise_makespan,
     pool_bracket,
     pool_solution,
@@ -1137,7 +1138,7 @@ def test_the_pools_cheapest_plan_bounds_the_cost_and_runs_drive_by_drive() -> No
     plan = one_trip()
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     assert relaxed_cost_bound(plan, grid, "highs", Clock(30)) == pytest.approx(100.0, abs=1e-6)
-    bound, pooled = pooled_cost(plan, grid, "highs", Clock(30))
+    bound, pooled = pooled_cost(cost_relaxation(plan, grid), "highs", Clock(30))
     assert bound == pytest.approx(200.0, abs=1e-6) and pooled is not None
     report = _cost_bound(None, plan, plan.horizon, "highs", 30.0)  # type: ignore[arg-type]
     assert report.bound == pytest.approx(200.0, abs=1e-6)

@@ -579,19 +579,29 @@ def earliest_at_cost(search: Search, found: Found, lower: Fraction) -> Found:
     return found
 
 
-def relaxed_cost_bound(plan: Plan, grid: Grid, backend: str, clock: Clock, share: float = 0.5) -> Fraction | None:
-    """A cost no plan finishing by the end of `grid` can beat: the relaxed model's LP with identical
-    drives pooled in one unit, a relaxation of the LP drive by drive and far smaller (gpu-onboarding:
-    $4,040.26 either way, in 0.2 s, not 16 s)."""
+def cost_relaxation(plan: Plan, grid: Grid) -> Formulation:
+    """The relaxed model to the end of `grid`, identical drives pooled in one unit, minimising cost:
+    the model of `relaxed_cost_bound` (its LP) and `pooled_cost` (as a MIP)."""
     form = Formulation(plan, grid, Mode(relaxed=True, unit_limit=1))
     form.minimise_cost()
+    return form
+
+
+def relaxed_cost_bound(
+    plan: Plan, grid: Grid, backend: str, clock: Clock, share: float = 0.5, form: Formulation | None = None
+) -> Fraction | None:
+    """A cost no plan finishing by the end of `grid` can beat: the LP of `cost_relaxation` (`form`,
+    when already built), a relaxation of the LP drive by drive and far smaller (gpu-onboarding:
+    $4,040.26 either way, in 0.2 s, not 16 s)."""
+    form = form or cost_relaxation(plan, grid)
     sol = solve_model(form.model, backend, clock.slice(share), relax=True)
     return None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
 
 
-def pooled_cost(plan: Plan, grid: Grid, backend: str, clock: Clock) -> tuple[Fraction | None, Found | None]:
-    """The drive pool's cheapest plan finishing by the end of `grid`, as a MIP: a cost no plan can
-    beat (its solver's bound), and its best solution (None where it has none in the time).
+def pooled_cost(form: Formulation, backend: str, clock: Clock) -> tuple[Fraction | None, Found | None]:
+    """The drive pool's cheapest plan, `cost_relaxation` (`form`) as a MIP: a cost no plan
+    finishing by the end of its grid can beat (its solver's bound), and its best solution (None
+    where it has none in the time).
 
     The relaxation of `relaxed_cost_bound` with its counts whole: any number of drives on a
     departure, couriers in whole numbers. A real plan is one of its solutions, so its bound holds,
@@ -599,11 +609,9 @@ def pooled_cost(plan: Plan, grid: Grid, backend: str, clock: Clock) -> tuple[Fra
     cost plan with a 20-day deadline: $3,400 proven in 14 s, where the LP gives $2,444;
     gpu-onboarding: $9,790 in 14 s, against $6,075). Its solution, split drive by drive, can be a
     plan (the same $3,400 there; on gpu-onboarding the split runs late)."""
-    form = Formulation(plan, grid, Mode(relaxed=True, unit_limit=1))
-    form.minimise_cost()
     sol = solve_model(form.model, backend, clock.slice(1.0))
     bound = None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
-    return bound, (Found(form, sol, grid.horizon) if sol.found else None)
+    return bound, (Found(form, sol, form.grid.horizon) if sol.found else None)
 
 
 def cheapest_at(search: Search, found: Found) -> Found:

@@ -30,6 +30,7 @@ from .search import (
     Progress,
     Search,
     cheapest_at,
+    cost_relaxation,
     earliest_at_cost,
     minimise_cost,
     minimise_makespan,
@@ -304,8 +305,8 @@ class _Optimiser:
             # its plan is a start for two lanes at a time; where that search cannot run, the
             # exact stages do better from nothing (gpu-onboarding, two lanes, under $20,000:
             # 164.0 h from them at 60 s, 310.9 h after a start from the pool)
-            pooled = drives and columns > CONVOY_ABOVE and not big and searchable(self.plan)
-            if planless and self.plan.budget is not None and pooled:
+            descends = drives and columns > CONVOY_ABOVE and not big and searchable(self.plan)
+            if planless and self.plan.budget is not None and descends:
                 best = self.within_budget(grid, bound_step) or best
                 if best is not None and best[0].found is not None:
                     top = best[0].found.makespan
@@ -1010,13 +1011,14 @@ def _cost_bound(
     found $7,144-15,644 in 60 s."""
     clock = Clock(seconds)
     grid = build_grid(plan, horizon, plan.resolution)
-    state = PoolReport(relaxed_cost_bound(plan, grid, backend, clock, share=1.0))
+    relaxation = cost_relaxation(plan, grid)  # one model: its LP, then the same as a MIP
+    state = PoolReport(relaxed_cost_bound(plan, grid, backend, clock, share=1.0, form=relaxation))
     if report is not None:
         report(state)
     if clock.out():
         return state
     # the MIP leaves time to price its solution (medium: 0.1 s; gpu-onboarding: 0.8 s)
-    bound, pooled = pooled_cost(plan, grid, backend, _within(Clock(clock.slice(COST_POOL_SHARE)), clock))
+    bound, pooled = pooled_cost(relaxation, backend, Clock(clock.slice(COST_POOL_SHARE)))
     if bound is not None and (state.bound is None or bound > state.bound):
         state = replace(state, bound=bound)
         if report is not None:
