@@ -199,7 +199,7 @@ class _Pool:
             # it (the same columns, one row more) and the same neighbourhood solved again in what
             # is left of its time
             self.budget.imposed = True
-            again = _Pool.build(self.plan, self.form.grid.points[-1], self.base, self.resolution, self.budget)
+            again = self.ending(self.form.grid.points[-1])
             self.form, self.keys = again.form, again.keys
             left = None if seconds is None else max(0.05, seconds - sol.seconds)
             return self.solve(backend, given, free, left, branch)
