@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, event, example, given, note, settings
 from hypothesis import strategies as st
 
+from transferplan._replay import above
 from transferplan.result import Result
 from transferplan.schema import Plan
 from transferplan.solve import solve
@@ -245,7 +246,9 @@ def test_a_budget_is_kept_and_one_the_fastest_plan_meets_costs_no_time(data: dic
     tight = checked_solve({**data, "name": "tight", "budget": budget})
     if tight.found:
         assert tight.cost is not None and tight.makespan_hours is not None
-        assert tight.cost.total <= float(budget) + 1e-6
+        # within the replay's tolerance on money (one part in a million): the solver's rows hold
+        # to its own tolerance, and a link's bytes priced per GB landed $0.0000038 over $852.91
+        assert not above(tight.cost.total, float(budget))
         assert tight.makespan_hours >= fastest.makespan_hours - 1e-6
 
 
