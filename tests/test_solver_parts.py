@@ -1192,6 +1192,63 @@ def test_a_cost_search_stops_once_the_pools_plan_is_proven(monkeypatch: pytest.M
     assert all(mode.routes is not None for mode in stages)  # the child's pricing, no exact stage
 
 
+def test_with_one_worker_the_pools_plan_is_taken_in_turn_and_ends_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_trip with one worker (what-if sweeps and frontiers solve so): no child process, so the
+    pool's MIP runs in turn, before the stages. It stops at its first solution, whose split is
+    the $200 plan; with the pool's bound of $200 that plan is proven cheapest, and no exact stage
+    runs. Before, one worker had the LP's $100 bound only, and the exact stages found the plan."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    firsts: list[bool] = []
+    real_pooled = solve_module.pooled_cost
+
+    def pooled(*args: Any, first: bool = False, **kwargs: Any) -> Any:
+        firsts.append(first)
+        return real_pooled(*args, first=first, **kwargs)
+
+    stages: list[Mode] = []
+    real_run = _Optimiser.run
+
+    def run(self: _Optimiser, base: Mode, *args: Any, **kwargs: Any) -> Any:
+        stages.append(base)
+        return real_run(self, base, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "pooled_cost", pooled)
+    monkeypatch.setattr(_Optimiser, "run", run)
+    result = solve(one_trip(), baselines=False, time_limit=30, workers=1)
+    assert result.status == "optimal" and result.verified, result.violations[:3]
+    assert result.cost.total == pytest.approx(200.0, abs=1e-6)
+    assert result.cost_lower_bound == pytest.approx(200.0, abs=1e-6)
+    assert firsts and firsts[0]
+    assert all(mode.routes is not None for mode in stages)  # the split's pricing, no exact stage
+
+
+def test_in_turn_the_pool_gives_up_once_its_first_solution_runs_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gpu-onboarding as a cost plan: the pool's solutions over-promise (its optimum, $9,790, split
+    drive by drive, delivers after the deadline). In turn with the search, the MIP stops at its
+    first solution (1 s, where the optimum takes 3 s and its proof 14 s); that split gives no
+    plan either, so the MIP is not resumed and the time goes back to the search. The bound it
+    reached is kept: no lower than the LP's."""
+    solve_module = importlib.import_module("transferplan.solve")
+    firsts: list[bool] = []
+    real_pooled = solve_module.pooled_cost
+
+    def pooled(*args: Any, first: bool = False, **kwargs: Any) -> Any:
+        firsts.append(first)
+        return real_pooled(*args, first=first, **kwargs)
+
+    monkeypatch.setattr(solve_module, "pooled_cost", pooled)
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    horizon = _Optimiser(plan, "highs", Clock(None), None).start_horizon
+    grid = build_grid(plan, horizon, plan.resolution)
+    lp = relaxed_cost_bound(plan, grid, "highs", Clock(30))
+    began = time.monotonic()
+    report = _cost_bound(None, plan, horizon, "highs", 60.0, probe=True)
+    assert firsts == [True]
+    assert report.plan is None
+    assert lp is not None and report.bound is not None and report.bound >= lp
+    assert time.monotonic() - began < 20  # not the MIP's 50 s
+
+
 def test_a_first_plan_within_the_budget_comes_from_the_pool() -> None:
     """one_trip for the fastest plan under $200: one courier trip with both drives, out at 0 h, in
     at 10 h, both written one after the other (the source has one bay) by 10 + 25/9 h, back on

@@ -14,6 +14,7 @@ what a continuous-time plan could reach.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -598,7 +599,9 @@ def relaxed_cost_bound(
     return None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
 
 
-def pooled_cost(form: Formulation, backend: str, clock: Clock) -> tuple[Fraction | None, Found | None]:
+def pooled_cost(
+    form: Formulation, backend: str, clock: Clock, first: bool = False, start: Found | None = None
+) -> tuple[Fraction | None, Found | None]:
     """The drive pool's cheapest plan, `cost_relaxation` (`form`) as a MIP: a cost no plan
     finishing by the end of its grid can beat (its solver's bound), and its best solution (None
     where it has none in the time).
@@ -608,8 +611,13 @@ def pooled_cost(form: Formulation, backend: str, clock: Clock) -> tuple[Fraction
     and the fixed charges the LP pays in fractions are paid in full (the medium benchmark as a
     cost plan with a 20-day deadline: $3,400 proven in 14 s, where the LP gives $2,444;
     gpu-onboarding: $9,790 in 14 s, against $6,075). Its solution, split drive by drive, can be a
-    plan (the same $3,400 there; on gpu-onboarding the split runs late)."""
-    sol = solve_model(form.model, backend, clock.slice(1.0))
+    plan (the same $3,400 there; on gpu-onboarding the split runs late).
+
+    `first`: stop at the first solution (gpu-onboarding: 1 s, where the optimum takes 3 s and its
+    proof 14 s). `start`: an earlier solution of this model, the MIP start."""
+    given = None if start is None else dict(enumerate(start.solution.values.tolist()))
+    stop = sys.float_info.max if first else None  # any solution at all is good enough
+    sol = solve_model(form.model, backend, clock.slice(1.0), start=given, stop_at=stop)
     bound = None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
     return bound, (Found(form, sol, form.grid.horizon) if sol.found else None)
 

@@ -161,7 +161,7 @@ class _Optimiser:
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
         self.inflow = bounds.inflow_bound(plan)
         self.relaxed: Fraction | None = None
-        self.cheapest: Fraction | None = None  # the cost bound (LP, or the pool MIP beside the search)
+        self.cheapest: Fraction | None = None  # the cost bound (LP, or the pool MIP beside the search or in turn)
         self.costing: Beside | None = None  # the child process taking it, when one runs
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
@@ -206,11 +206,28 @@ class _Optimiser:
             self.beside = None
         return self.adopt(outcome, search)
 
+    def costed_in_turn(self, best: tuple[Outcome, Search] | None) -> tuple[Outcome, Search] | None:
+        """With one worker, what the cost child does beside the search (`_cost_bound`), in turn,
+        in COST_TURN_SHARE of the time: before the search, which may use all the time
+        (gpu-onboarding at 60 s), so that every plan comes with a bound; its plan, when it has one
+        cheaper than `best`, is where the stages start."""
+        clock = self.share(COST_TURN_SHARE)
+        job = (self.plan, self.start_horizon, self.backend, clock.remaining(), self.base)
+        costed = _cost_bound(None, *job, probe=True)
+        self.cheapest, self.pool_plan = costed.bound, costed.plan
+        if costed.plan is None:
+            return best
+        if best is None:
+            form = costed.plan.formulation
+            search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
+            best = (Outcome(None, None, False), search)
+        return self.taken(costed.plan, best) or best
+
     def _costed_optimal(self) -> bool:
         """Whether the cost search's child has handed back a plan its bound proves the cheapest
         (the medium benchmark as a cost plan at 60 s: $3,400 proven at 15 s, where the stages
         ran on to 45 s)."""
-        report = None if self.costing is None else self.costing.latest()
+        report = PoolReport(self.cheapest, self.pool_plan) if self.costing is None else self.costing.latest()
         return (
             isinstance(report, PoolReport)
             and report.plan is not None
@@ -336,10 +353,7 @@ class _Optimiser:
                 # use all the time they get (medium: 16 s to prove nothing by 296 h)
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
         if self.plan.objective == "cost" and not self.grows and self.workers == 1:
-            # before the search, which may use all the time (gpu-onboarding at 60 s): every plan
-            # comes with a bound, however weak the fixed charges leave it
-            grid_to = build_grid(self.plan, self.start_horizon, self.plan.resolution)
-            self.cheapest = relaxed_cost_bound(self.plan, grid_to, self.backend, self.share(BOUND_SHARE))
+            best = self.costed_in_turn(best)
         limits = unit_ladder(self.plan) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None and (best is None or best[0].found is None):
@@ -999,6 +1013,7 @@ def _cost_bound(
     backend: str,
     seconds: float | None,
     base: Mode = Mode(),
+    probe: bool = False,
 ) -> PoolReport:
     """What a child process runs beside a cost search, with all of `seconds`: the relaxed LP's
     cost bound on the plan's grid up to `horizon` (search.relaxed_cost_bound), reported; then the
@@ -1008,7 +1023,11 @@ def _cost_bound(
 
     The medium benchmark as a cost plan with a 20-day deadline: the pool's MIP finds $3,400 at
     3 s and proves it at 14 s, and its split costs $3,400 too (0.1 s), where the search's stages
-    found $7,144-15,644 in 60 s."""
+    found $7,144-15,644 in 60 s.
+
+    `probe` (in turn with the search, `_Optimiser.costed_in_turn`): the MIP stops at its first
+    solution, and goes on from it only when that solution's split is a plan. Where the split runs
+    late (gpu-onboarding) the pool gives no plan, and the search needs the time more."""
     clock = Clock(seconds)
     grid = build_grid(plan, horizon, plan.resolution)
     relaxation = cost_relaxation(plan, grid)  # one model: its LP, then the same as a MIP
@@ -1018,17 +1037,25 @@ def _cost_bound(
     if clock.out():
         return state
     # the MIP leaves time to price its solution (medium: 0.1 s; gpu-onboarding: 0.8 s)
-    bound, pooled = pooled_cost(relaxation, backend, Clock(clock.slice(COST_POOL_SHARE)))
-    if bound is not None and (state.bound is None or bound > state.bound):
-        state = replace(state, bound=bound)
-        if report is not None:
-            report(state)
-    if pooled is None or clock.out():
-        return state
-    routes = unpool(plan, pooled.formulation, pooled.solution.values, build_grid(plan, horizon))
-    priced, _ = _Optimiser(plan, backend, clock, None, base).run(replace(base, routes=routes))
-    if priced.found is not None:
-        state = replace(state, plan=priced.found)
+    mip = Clock(clock.slice(COST_POOL_SHARE))
+    pooled: Found | None = None
+    for attempt in range(2 if probe else 1):
+        bound, better = pooled_cost(relaxation, backend, mip, first=probe and attempt == 0, start=pooled)
+        if bound is not None and (state.bound is None or bound > state.bound):
+            state = replace(state, bound=bound)
+            if report is not None:
+                report(state)
+        if better is None or (pooled is not None and better.cost >= pooled.cost) or clock.out():
+            break
+        pooled = better
+        routes = unpool(plan, pooled.formulation, pooled.solution.values, build_grid(plan, horizon))
+        priced, _ = _Optimiser(plan, backend, clock, None, base).run(replace(base, routes=routes))
+        if priced.found is None:
+            break  # the pool's solutions over-promise here: no plan is likely from a better one
+        if state.plan is None or priced.found.cost < state.plan.cost:
+            state = replace(state, plan=priced.found)
+        if mip.out() or (state.bound is not None and state.bound >= Fraction(pooled.cost) - COST_TOLERANCE):
+            break
     return state
 
 
@@ -1183,6 +1210,8 @@ BRACKET_RESERVE at 20 s, it was cut off at 147 s, the optimum found but not prov
 BRACKET_RESERVE = 8.0
 """Seconds at most that `bracketed` keeps after its search for the plan from the pool's solution
 (medium: 3.1-4.3 s when that solution is the pool's optimum)."""
+COST_TURN_SHARE = 0.25
+"""With one worker, the share of the time limit for the cost child's work in turn (`costed_in_turn`)."""
 COST_POOL_SHARE = 0.85
 """Of a cost search's child's time left after its LP, what the drive pool's cost MIP may take; the
 rest prices its solution drive by drive (medium benchmark as a cost plan: 0.1 s)."""

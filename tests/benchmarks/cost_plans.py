@@ -1,6 +1,7 @@
 """Money timed: plans made cheapest under a deadline, and plans made fastest under a budget.
 
     python tests/benchmarks/cost_plans.py [--time-limit 10,60] [--deadline "20 days"] [--no-budgets]
+                                          [--workers 1]
 
 run.py times the makespan objective on the benchmark plans; this times `objective: cost` on the
 medium benchmark with a plan-wide deadline (within its 30-day horizon) and on the shipped
@@ -8,7 +9,8 @@ gpu-onboarding example (its own deadlines), with the cost, the cost bound (the d
 or its LP) and the gap, and when the plan ends. Then `objective: makespan` under budgets that
 bind: gpu-onboarding at $12,000 (its cheapest plan found costs $11,630) and $20,000, the medium
 benchmark at $15,000, with the makespan, its bound and gap, and the cost. One solve at a time (a
-solve uses both cores).
+solve uses both cores). `--workers 1` times the solves as what-if sweeps and frontiers run them
+(one scenario per core): the cost bound's work then takes turns with the search.
 """
 
 from __future__ import annotations
@@ -89,12 +91,14 @@ def _makespan_cells(result: Result) -> list[str]:
     ]
 
 
-def _rows(plans: dict[str, Plan], limits: list[float], cells: Callable[[Result], list[str]]) -> list[list[str]]:
+def _rows(
+    plans: dict[str, Plan], limits: list[float], cells: Callable[[Result], list[str]], workers: int | None = None
+) -> list[list[str]]:
     """Each plan solved at each limit: name, limit, time, status, the table's `cells`, verified."""
     rows = []
     for name, plan in plans.items():
         for limit in limits:
-            result = solve(plan, time_limit=limit)
+            result = solve(plan, time_limit=limit, workers=workers)
             row = [name, f"{limit:g}", f"{result.solve_seconds:.2f}", result.status, *cells(result)]
             row.append(_verified(result.verified))
             print("  ".join(row), file=sys.stderr, flush=True)  # survives an interrupted run
@@ -108,10 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", default="10,60", help="seconds per solve, or several: 10,60")
     parser.add_argument("--deadline", default="20 days", help="the medium plan's deadline")
     parser.add_argument("--no-budgets", action="store_true", help="only the cost objective")
+    parser.add_argument("--workers", type=int, default=None, help="processes per solve (default: the solver's)")
     args = parser.parse_args(argv)
     limits = [float(part) for part in args.time_limit.split(",")]
-    rows = _rows(plans(args.deadline), limits, _cost_cells)
-    budget_rows = [] if args.no_budgets else _rows(budgeted(), limits, _makespan_cells)
+    rows = _rows(plans(args.deadline), limits, _cost_cells, args.workers)
+    budget_rows = [] if args.no_budgets else _rows(budgeted(), limits, _makespan_cells, args.workers)
     _table("objective: cost", COLUMNS, rows)
     if budget_rows:
         _table("objective: makespan, under a budget", BUDGET_COLUMNS, budget_rows)
