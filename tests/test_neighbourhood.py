@@ -3,15 +3,18 @@ that takes its solutions drive by drive (`_Optimiser.two_lanes`)."""
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
 
+from tests.benchmarks.generate import generate
 from tests.test_solver_parts import lane_plan, make_plan
 from transferplan import neighbourhood
 from transferplan.assemble import verified_result
@@ -331,3 +334,53 @@ def test_with_no_time_left_the_search_builds_nothing() -> None:
     """A 5 s solve reaches this stage with its time spent (medium benchmark: 340.8 h at 4.8 s
     either way): no model is built, and the first plan from the pool comes next."""
     assert improved_from_late(three_lanes(), 0.0) is None
+
+
+def test_two_lanes_keeps_to_the_clock_of_its_phase(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker the bound's climb comes after two lanes at a time, so the stage runs on a
+    clock of its own (`of`), not the solve's: its search gets that clock less LANES_RESERVE, and
+    still hands back OPTIMUM from the late plan."""
+    solve_module = importlib.import_module("transferplan.solve")
+    limits: list[float | None] = []
+    real_improve = solve_module.improve
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        limits.append(args[5].limit)  # improve(plan, given, done, base, backend, clock, ...)
+        return real_improve(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "improve", spied)
+    plan = three_lanes()
+    optimiser = _Optimiser(plan, "highs", Clock(600), None)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    outcome, _ = optimiser.two_lanes(late_plan(plan), grid, None, of=Clock(20))
+    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    assert len(limits) == 1 and limits[0] is not None and limits[0] <= 20 - solve_module.LANES_RESERVE + 1e-6
+
+
+def test_with_one_worker_the_medium_benchmark_goes_two_lanes_at_a_time_then_climbs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The medium benchmark (five lanes) with one worker, as what-if sweeps solve it: after the
+    convoys and the LP bound, two lanes at a time take at most LANES_OF_LEFT of what is left,
+    and the bound's climb the rest. Before, this path took the first plan from the pool, and at
+    60 s ended at 318.2 h, where two lanes at a time reach 313.5 h."""
+    solve_module = importlib.import_module("transferplan.solve")
+    phases: list[tuple[str, float | None]] = []
+    real_lanes, real_bound = _Optimiser.two_lanes, _Optimiser.pool_bound
+
+    def lanes_spy(self: _Optimiser, best: Any, grid: Any, resolution: Any, of: Clock | None = None) -> Any:
+        phases.append(("lanes", None if of is None else of.limit))
+        return real_lanes(self, best, grid, resolution, of)
+
+    def bound_spy(self: _Optimiser, *args: Any) -> Any:
+        phases.append(("bound", None))
+        return real_bound(self, *args)
+
+    monkeypatch.setattr(_Optimiser, "two_lanes", lanes_spy)
+    monkeypatch.setattr(_Optimiser, "pool_bound", bound_spy)
+    plan = Plan.model_validate(generate("medium", 0))
+    result = solve_module.solve(plan, baselines=False, time_limit=10, workers=1)
+    assert result.verified, result.violations[:3]
+    assert [name for name, _ in phases][-2:] == ["lanes", "bound"]
+    limit = dict(phases)["lanes"]
+    assert limit is not None and limit <= 10 * solve_module.LANES_OF_LEFT

@@ -342,7 +342,10 @@ class _Optimiser:
                         best = fine
                 # beside the bound's climb, the pool's optimum is looked for one interval at a
                 # time (`bracketed`)
-                if big or self.beside is None:
+                if not big and self.workers == 1 and searchable(self.plan):
+                    # in turn with the bound's climb, which follows in what this leaves
+                    best = self.two_lanes(best, grid, bound_step, of=self.share(1.0, of_left=LANES_OF_LEFT))
+                elif big or self.beside is None:
                     best = self.unpooled(best, grid, bound_step, UNPOOL_SHARE if big else UNPOOL_SHARE_FIRST)
                 else:
                     best = self.bracketed(best, grid, bound_step)
@@ -675,7 +678,7 @@ class _Optimiser:
         return best
 
     def two_lanes(
-        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, of: Clock | None = None
     ) -> tuple[Outcome, Search]:
         """Better plans from the drive pool re-planned two lanes at a time (neighbourhood.py),
         starting from the best plan; when that gives nothing better, the first plan from the pool
@@ -687,7 +690,9 @@ class _Optimiser:
         and the search goes on from that plan. Taking the drive counts as given (`counted`) was
         exact where it worked, but took 17-20 s each and found none in 20 s for four of seven:
         it is tried once, at the end, on the pool's best solution (medium at 120 s: the pool's
-        optimum, 309.07 h, at 93 s, split gave nothing before 313.5 h, and its counts 309.07 h)."""
+        optimum, 309.07 h, at 93 s, split gave nothing before 313.5 h, and its counts 309.07 h).
+        `of`: the clock of this phase, when it must leave time after it (one worker)."""
+        phase = of or self.clock
         found = best[0].found
         assert found is not None
         reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "lanes")
@@ -707,7 +712,7 @@ class _Optimiser:
             assert made is not None
             return decisions(made.formulation, made.solution.values), made.makespan
 
-        left = self.clock.remaining()
+        left = phase.remaining()
         pool = improve(
             self.plan,
             decisions(found.formulation, found.solution.values),
@@ -723,7 +728,7 @@ class _Optimiser:
             # split, the pool's best did not run so early; its drive counts, taken as given, may
             # (medium benchmark: its optimum, 309.07 h, runs so in 3-4 s; split, it gave no plan
             # before 313.5 h)
-            limit = self.clock.remaining()
+            limit = phase.remaining()
             made = _drive_by_drive(
                 self.plan,
                 pool,
@@ -738,15 +743,15 @@ class _Optimiser:
             best = best if taken is None else taken
         if best is not start:
             return best
-        return self.first_from_pool(best, grid, resolution)
+        return self.first_from_pool(best, grid, resolution, of)
 
     def first_from_pool(
-        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None
+        self, best: tuple[Outcome, Search], grid: Grid, resolution: Fraction | None, of: Clock | None = None
     ) -> tuple[Outcome, Search]:
         """The first plan from the pool better than `best` (`unpooled`), timed as in a short solve
         whatever the limit: `bracketed` can use all the time it leaves (medium benchmark: 318.2 h
         came 50 s after the convoys at 300 s, 17 s after them at 60 s)."""
-        paced = _paced(self.clock, FIRST_PLAN_SECONDS)
+        paced = _paced(of or self.clock, FIRST_PLAN_SECONDS)
         return self.unpooled(best, grid, resolution, UNPOOL_SHARE_FIRST, once=True, of=paced)
 
     def counted(
@@ -1196,6 +1201,9 @@ BRACKET_FIRST_SECONDS = 120.0
 its own search: that search took 98-119 s alone to the pool's optimum on the medium benchmark, and
 cut short at 38 s it ended on a pool solution at 311.04 h whose drive counts, taken drive by drive,
 gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the pool is 318.2 h)."""
+LANES_OF_LEFT = 0.6
+"""With one worker, the share of the time left after the convoys and the LP bound that two lanes
+at a time may use; the bound's climb has the rest."""
 LANES_RESERVE = 5.0
 """Seconds that `two_lanes` keeps after its search: for the pool's best solution with its drive
 counts as given, when split drive by drive it did not run as early (medium benchmark: 1-4 s for
