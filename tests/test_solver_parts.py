@@ -1222,6 +1222,20 @@ def test_with_one_worker_the_pools_plan_is_taken_in_turn_and_ends_the_search(mon
     assert all(mode.routes is not None for mode in stages)  # the split's pricing, no exact stage
 
 
+def test_a_plan_from_the_pools_routes_is_then_made_the_earliest_among_all_as_cheap() -> None:
+    """The small benchmark as a cost plan, with one worker: it charges nothing, so every plan is
+    the cheapest and the answer is the earliest of all, the fastest plan (what the makespan
+    objective finds and proves). The pool's $0 plan, taken in turn, was timed with its routes
+    given and ended at 222.2 h; the earliest at $0 is looked for among all plans as well."""
+    data = generate("small", 0)
+    fastest = solve(Plan.model_validate(data), baselines=False, time_limit=30)
+    assert fastest.status == "optimal" and fastest.makespan_hours is not None
+    cheapest = solve(Plan.model_validate({**data, "objective": "cost"}), baselines=False, time_limit=30, workers=1)
+    assert cheapest.status == "optimal" and cheapest.verified, cheapest.violations[:3]
+    assert cheapest.cost.total == pytest.approx(0.0, abs=1e-6)
+    assert cheapest.makespan_hours == pytest.approx(fastest.makespan_hours, abs=1e-3)
+
+
 def test_in_turn_the_pool_gives_up_once_its_first_solution_runs_late(monkeypatch: pytest.MonkeyPatch) -> None:
     """gpu-onboarding as a cost plan: the pool's solutions over-promise (its optimum, $9,790, split
     drive by drive, delivers after the deadline). In turn with the search, the MIP stops at its
