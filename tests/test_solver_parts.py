@@ -1130,6 +1130,35 @@ def one_trip() -> Plan:
     return lane_plan(carry=4, drives=2, leg=100).replace(objective="cost")
 
 
+def stages_run(monkeypatch: pytest.MonkeyPatch) -> list[Mode]:
+    """The mode of every `_Optimiser.run` from here on: a stage with `routes` set only prices
+    given routes; one without is an exact stage."""
+    stages: list[Mode] = []
+    real_run = _Optimiser.run
+
+    def run(self: _Optimiser, base: Mode, *args: Any, **kwargs: Any) -> Any:
+        stages.append(base)
+        return real_run(self, base, *args, **kwargs)
+
+    monkeypatch.setattr(_Optimiser, "run", run)
+    return stages
+
+
+def pooled_cost_asked(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For every call of the pool's cost MIP in transferplan.solve from here on, whether it was
+    asked to stop at its first solution."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    firsts: list[bool] = []
+    real_pooled = solve_module.pooled_cost
+
+    def pooled(*args: Any, first: bool = False, **kwargs: Any) -> Any:
+        firsts.append(first)
+        return real_pooled(*args, first=first, **kwargs)
+
+    monkeypatch.setattr(solve_module, "pooled_cost", pooled)
+    return firsts
+
+
 def test_the_pools_cheapest_plan_bounds_the_cost_and_runs_drive_by_drive() -> None:
     """one_trip: the relaxed LP pays for couriers in fractions, half a courier each way for two
     drives of four places, $100. The pool's MIP pays whole couriers: $200, the optimum, and its
@@ -1176,15 +1205,8 @@ def test_a_cost_search_stops_once_the_pools_plan_is_proven(monkeypatch: pytest.M
         def result(self, timeout: float | None) -> Any:
             return self.value
 
-    stages: list[Mode] = []
-    real_run = _Optimiser.run
-
-    def run(self: _Optimiser, base: Mode, *args: Any, **kwargs: Any) -> Any:
-        stages.append(base)
-        return real_run(self, base, *args, **kwargs)
-
     monkeypatch.setattr(solve_module, "Beside", Done)
-    monkeypatch.setattr(_Optimiser, "run", run)
+    stages = stages_run(monkeypatch)
     result = solve(one_trip(), baselines=False, time_limit=30, workers=2)
     assert result.status == "optimal" and result.verified, result.violations[:3]
     assert result.cost.total == pytest.approx(200.0, abs=1e-6)
@@ -1197,23 +1219,8 @@ def test_with_one_worker_the_pools_plan_is_taken_in_turn_and_ends_the_search(mon
     pool's MIP runs in turn, before the stages. It stops at its first solution, whose split is
     the $200 plan; with the pool's bound of $200 that plan is proven cheapest, and no exact stage
     runs. Before, one worker had the LP's $100 bound only, and the exact stages found the plan."""
-    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
-    firsts: list[bool] = []
-    real_pooled = solve_module.pooled_cost
-
-    def pooled(*args: Any, first: bool = False, **kwargs: Any) -> Any:
-        firsts.append(first)
-        return real_pooled(*args, first=first, **kwargs)
-
-    stages: list[Mode] = []
-    real_run = _Optimiser.run
-
-    def run(self: _Optimiser, base: Mode, *args: Any, **kwargs: Any) -> Any:
-        stages.append(base)
-        return real_run(self, base, *args, **kwargs)
-
-    monkeypatch.setattr(solve_module, "pooled_cost", pooled)
-    monkeypatch.setattr(_Optimiser, "run", run)
+    firsts = pooled_cost_asked(monkeypatch)
+    stages = stages_run(monkeypatch)
     result = solve(one_trip(), baselines=False, time_limit=30, workers=1)
     assert result.status == "optimal" and result.verified, result.violations[:3]
     assert result.cost.total == pytest.approx(200.0, abs=1e-6)
@@ -1242,15 +1249,7 @@ def test_in_turn_the_pool_gives_up_once_its_first_solution_runs_late(monkeypatch
     first solution (1 s, where the optimum takes 3 s and its proof 14 s); that split gives no
     plan either, so the MIP is not resumed and the time goes back to the search. The bound it
     reached is kept: no lower than the LP's."""
-    solve_module = importlib.import_module("transferplan.solve")
-    firsts: list[bool] = []
-    real_pooled = solve_module.pooled_cost
-
-    def pooled(*args: Any, first: bool = False, **kwargs: Any) -> Any:
-        firsts.append(first)
-        return real_pooled(*args, first=first, **kwargs)
-
-    monkeypatch.setattr(solve_module, "pooled_cost", pooled)
+    firsts = pooled_cost_asked(monkeypatch)
     plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
     horizon = _Optimiser(plan, "highs", Clock(None), None).start_horizon
     grid = build_grid(plan, horizon, plan.resolution)

@@ -228,10 +228,6 @@ class _Optimiser:
         self.cheapest, self.pool_plan = costed.bound, costed.plan
         if costed.plan is None:
             return best
-        if best is None:
-            form = costed.plan.formulation
-            search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
-            best = (Outcome(None, None, False), search)
         return self.taken(costed.plan, best) or best
 
     def _costed_optimal(self) -> bool:
@@ -253,14 +249,14 @@ class _Optimiser:
         taken = None if made is None else self.taken(made, (outcome, search))
         return (outcome, search) if taken is None else taken
 
-    def taken(self, made: Found, best: tuple[Outcome, Search]) -> tuple[Outcome, Search] | None:
+    def taken(self, made: Found, best: tuple[Outcome, Search] | None) -> tuple[Outcome, Search] | None:
         """A per-drive plan made from a pool solution, with a search on its own grid, when it is
-        better than `best` (its routes are then the next MIP start); else None."""
+        better than `best` (or there is none; its routes are then the next MIP start); else None."""
         form = made.formulation
         search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
-        search.solves = best[0].solves
-        offered = Outcome(made, None, False, best[0].solves)
-        if not _better(self.plan, offered, best[0]):
+        search.solves = 0 if best is None else best[0].solves
+        offered = Outcome(made, None, False, search.solves)
+        if best is not None and not _better(self.plan, offered, best[0]):
             return None
         self.candidates.append((offered, search))
         self.hint = routes_of(made)
@@ -1054,6 +1050,7 @@ def _cost_bound(
         return state
     # the MIP leaves time to price its solution (medium: 0.1 s; gpu-onboarding: 0.8 s)
     mip = Clock(clock.slice(COST_POOL_SHARE))
+    plain = build_grid(plan, horizon)  # the per-drive model's grid, where the split is priced
     pooled: Found | None = None
     for attempt in range(2 if probe else 1):
         bound, better = pooled_cost(relaxation, backend, mip, first=probe and attempt == 0, start=pooled)
@@ -1064,7 +1061,7 @@ def _cost_bound(
         if better is None or (pooled is not None and better.cost >= pooled.cost) or clock.out():
             break
         pooled = better
-        routes = unpool(plan, pooled.formulation, pooled.solution.values, build_grid(plan, horizon))
+        routes = unpool(plan, pooled.formulation, pooled.solution.values, plain)
         priced, _ = _Optimiser(plan, backend, clock, None, base).run(replace(base, routes=routes))
         if priced.found is None:
             break  # the pool's solutions over-promise here: no plan is likely from a better one
