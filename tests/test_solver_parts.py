@@ -520,6 +520,32 @@ def test_the_pool_bound_climbs_from_below_and_does_not_spend_its_time_above_the_
     assert pooled is not None and 296 * hour <= pooled <= Fraction(32014, 100) * hour
 
 
+def test_a_slow_climb_steps_at_least_a_per_cent_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the pool's optimum a check costs about as much wherever it is (medium benchmark,
+    each alone: 14 s by 296 h, 18 s by 298 h, 20 s by 304 h), so once checks are slow the climb
+    skips points less than CLIMB_STEP (1 %) above its bound. Here every check is slow (0.25 s of
+    a 2 s clock) and the pool short by any point up to 304 h: from the LP's 282 h the climb
+    checks 296 h (an eighth of the way to the 340.8 h plan), then 304 h, not 298 h, then 308 h
+    (the first point 1 % above 304 h), which settles nothing. Checking 298 h on the way cost the
+    medium benchmark's 60 s solve its 304 h bound (298 h at 57 s where 304 h came at 43 s)."""
+    plan = Plan.model_validate(generate("medium", 0))
+    hour = Fraction(HOUR)
+    checked: list[float] = []
+
+    def check(search: Search, j: int, **_: Any) -> tuple[None, float | None]:
+        time.sleep(0.25)
+        t = search.grid.points[j]
+        checked.append(float(t) / HOUR)
+        if t <= 304 * hour:
+            return None, float(t - search.grid.points[j - 1]) / HOUR  # proven short by t
+        return None, 0.0  # the clock ran out: nothing settled
+
+    monkeypatch.setattr(Search, "exact_last", check)
+    bound = pooled_bound(plan, 282 * hour, Fraction(3408, 10) * hour, Mode(), "highs", Clock(2.0))
+    assert checked[:3] == [296, 304, 308]
+    assert bound == 304 * hour
+
+
 def test_baselines_run_first_and_come_with_a_plan_that_has_none() -> None:
     """The shipping-only plan (see test_solve_optimal) needs 15.56 h; with a deadline of 12 h neither
     it nor its baselines has a plan (no link: network-only has none). The result is infeasible
