@@ -208,8 +208,9 @@ def _top_up(
     form: Formulation, ops: list[Op], store: dict[tuple[str, str], int], content: dict[tuple[str, str], int]
 ) -> None:
     """Deliver the few bytes the solver's tolerance left behind, from wherever they still are: on a
-    drive read at the destination (read a little more), or at the source (send or carry a little
-    more on a path the plan already uses)."""
+    drive read at the destination (read a little more), or at a site on the way (send or carry a
+    little more on a path the plan already uses, relayed when the site has no path of its own to
+    the destination)."""
     last = _last_ops(ops)
     for k, ds in form.plan.datasets.items():
         missing = ds.size - store.get((k, ds.to), 0)
@@ -221,13 +222,22 @@ def _top_up(
                 op.bytes += extra
                 content[op.where, k] -= extra
                 missing -= extra
-        for site in sorted({s for (kk, s), v in store.items() if kk == k and v > 0 and s != ds.to}):
-            if missing <= 0:
+        if missing > 0:
+            _pull_back(form, ops, store, k)
+        # each pass takes what is left at a site one hop nearer (gpu-onboarding: 1,425 bytes left
+        # at Berlin, which reaches the GPU site only through HQ)
+        for _ in range(len(form.plan.sites)):
+            left = sorted(s for (kk, s), v in store.items() if kk == k and v > 0 and s != ds.to)
+            if missing <= 0 or not left:
                 break
-            take = min(missing, store[k, site])
-            if _send_on(form, ops, last, k, site, take):
-                store[k, site] -= take
-                missing -= take
+            for site in left:
+                take = min(missing, store[k, site])
+                if _send_on(form, ops, last, k, site, take):
+                    store[k, site] -= take
+                    missing -= take
+                elif (hop := _relay(form, ops, k, site, take)) is not None:
+                    store[k, site] -= take
+                    store[k, hop] += take
 
 
 def _last_ops(ops: list[Op]) -> dict[tuple[str, str], int]:
@@ -244,21 +254,58 @@ def _last_on_drive(op: Op, last: dict[tuple[str, str], int]) -> bool:
     return op.interval >= last[op.where, op.dataset]
 
 
+def _pull_back(form: Formulation, ops: list[Op], store: dict[tuple[str, str], int], k: str) -> None:
+    """Undo link sends of k to a site on the way that arrive after its last send on: such bytes
+    would stay there for good (gpu-onboarding: 21,339 bytes sent from Berlin to HQ at 80 h, after
+    HQ's last transfer at 76 h). Back where they came from, the top-up sends them on in time."""
+    to = form.plan.datasets[k].to
+    onward: dict[str, int] = {}
+    for op in ops:
+        if op.dataset == k and op.kind in ("write", "link") and op.bytes > 0:
+            onward[op.site] = max(op.interval, onward.get(op.site, -1))
+    for op in ops:
+        via = form.links[op.where].to if op.kind == "link" else None
+        if op.dataset != k or via is None or via == to or op.interval < onward.get(via, -1):
+            continue
+        back = min(op.bytes, store.get((k, via), 0))
+        op.bytes -= back
+        store[k, via] -= back
+        store[k, op.site] += back
+
+
+def _left_at(form: Formulation, ops: list[Op], k: str, site: str) -> list[int]:
+    """Bytes of k at `site` after each interval's sends, before its arrivals (as `_repair` replays
+    them): bytes added to a send in interval i were there if each entry from i on covers them."""
+    n = form.n
+    sent, came = [0] * n, [0] * n
+    for op in ops:
+        if op.dataset != k:
+            continue
+        if op.kind in ("write", "link") and op.site == site:
+            sent[op.interval] += op.bytes
+        if (op.kind == "read" and op.site == site) or (op.kind == "link" and form.links[op.where].to == site):
+            came[op.interval] += op.bytes
+    ds = form.plan.datasets[k]
+    ready = form.grid.ceil(form.plan.ready_seconds(k)) if ds.at == site else -1
+    held, out = 0, []
+    for i in range(n):
+        held += ds.size if i == ready else 0
+        out.append(held - sent[i])
+        held = out[-1] + came[i]
+    return out
+
+
+def _covered(left: list[int], interval: int, amount: int) -> bool:
+    return min(left[interval:], default=0) >= amount
+
+
 def _send_on(
     form: Formulation, ops: list[Op], last: dict[tuple[str, str], int], k: str, site: str, amount: int
 ) -> bool:
     """Add `amount` bytes of k left at `site` to the last transfer from there to k's destination
-    that starts after they arrived: a direct link send, or a drive written there and read there."""
+    that they were there for: a direct link send, or a drive written there and read there."""
     to = form.plan.datasets[k].to
-    arrived = max(
-        (
-            op.interval
-            for op in ops
-            if op.dataset == k
-            and ((op.kind == "link" and form.links[op.where].to == site) or (op.kind == "read" and op.site == site))
-        ),
-        default=-1,
-    )
+    left = _left_at(form, ops, k, site)
     direct = [
         op
         for op in ops
@@ -266,7 +313,7 @@ def _send_on(
         and op.kind == "link"
         and op.site == site
         and form.links[op.where].to == to
-        and op.interval > arrived
+        and _covered(left, op.interval, amount)
     ]
     reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == to]
     carried = [
@@ -277,8 +324,9 @@ def _send_on(
         and w.where == r.where
         and w.dataset == k
         and w.site == site
-        and arrived < w.interval < r.interval
+        and w.interval < r.interval
         and _last_on_drive(r, last)
+        and _covered(left, w.interval, amount)
     ]
     if direct:
         max(direct, key=lambda o: o.interval).bytes += amount
@@ -289,6 +337,28 @@ def _send_on(
         r.bytes += amount
         return True
     return False
+
+
+def _relay(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> str | None:
+    """Add `amount` bytes of k left at `site` to the earliest link send of k from there to another
+    site that they were there for (the most time to go on from there); the site they reach, or
+    None."""
+    to = form.plan.datasets[k].to
+    left = _left_at(form, ops, k, site)
+    hops = [
+        op
+        for op in ops
+        if op.dataset == k
+        and op.kind == "link"
+        and op.site == site
+        and form.links[op.where].to != to
+        and _covered(left, op.interval, amount)
+    ]
+    if not hops:
+        return None
+    op = min(hops, key=lambda o: o.interval)
+    op.bytes += amount
+    return form.links[op.where].to
 
 
 def _drive_events(

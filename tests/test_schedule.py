@@ -1,0 +1,60 @@
+"""The schedule built from a solution: bytes the solver's tolerance leaves behind still arrive."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from transferplan.assemble import verified_result
+from transferplan.backend import Solution, Status
+from transferplan.formulation import HOUR, TB, Formulation, Mode
+from transferplan.schema import Plan
+from transferplan.search import Clock, Found, Outcome
+from transferplan.timegrid import build_grid
+
+
+def test_bytes_left_on_the_way_through_a_relay_are_delivered() -> None:
+    """Berlin reaches the GPU site only through HQ (links of 4.5 TB/h, an hourly grid). The
+    solution sends Berlin's 10 TB to HQ in hours 0-2 and on from HQ in hours 1-3, but 30,000 bytes
+    short: the solver's tolerance. It also sends 21,339 bytes to HQ in hour 4, after HQ's last
+    send, so they would stay there for good (gpu-onboarding's plan for the fastest delivery had
+    exactly this, and the replay rejected it: "only 150 TB arrive for its 150 TB").
+
+    Those 21,339 bytes go back to Berlin; Berlin's 30,000 go with its first send to HQ, and on with
+    HQ's last send to the GPU site. The plan then delivers every byte, and the replay accepts it."""
+    plan = Plan.model_validate(
+        {
+            "name": "relay",
+            "start": "2026-12-01T00:00Z",
+            "horizon": "8 h",
+            "resolution": "1 h",
+            "sites": {"berlin": {}, "hq": {}, "gpu": {}},
+            "datasets": {"images": {"at": "berlin", "to": "gpu", "size": "10 TB"}},
+            "links": {
+                "berlin-hq": {"from": "berlin", "to": "hq", "bandwidth": "10 Gbps"},
+                "wan": {"from": "hq", "to": "gpu", "bandwidth": "10 Gbps"},
+            },
+        }
+    )
+    form = Formulation(plan, build_grid(plan, plan.horizon, plan.resolution), Mode(use_drives=False))  # type: ignore[arg-type]
+    (flow,) = form.flows
+    short, stranded = 30_000 / TB, 21_339 / TB
+    sends = {
+        ("berlin-hq", 0): 4.5,
+        ("berlin-hq", 1): 4.5,
+        ("berlin-hq", 2): 1 - short,
+        ("berlin-hq", 4): stranded,
+        ("wan", 1): 4.5,
+        ("wan", 2): 4.5,
+        ("wan", 3): 1 - short,
+    }
+    values = np.zeros(len(form.model.lb))
+    for (link, interval), tb in sends.items():
+        values[form.f[link, flow, interval]] = tb
+    found = Found(form, Solution(Status.FEASIBLE, values, None, None, 0.0), Fraction(4 * HOUR))
+    result = verified_result(plan, Outcome(found, None, False), found, None, Clock(None), 0)
+    assert result.verified, result.violations
+    (images,) = result.datasets
+    assert images.online_bytes == 10 * TB
+    assert images.delivered_hours is not None and 3 < images.delivered_hours <= 4
