@@ -1358,3 +1358,28 @@ def test_a_cost_plan_takes_the_cheapest_convoys_the_search_met(monkeypatch: pyte
     assert taken[0].found.cost < fastest[0].found.cost
     result = verified_result(plan, taken[0], taken[0].found, None, Clock(None), 0)
     assert result.verified, result.violations[:3]
+
+
+def test_a_plan_taken_after_the_replay_rejects_another_is_optimal_when_the_bound_meets_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lane of the pool-bound tests, at $100 a courier trip: its optimum is 23 + 2 x 25/18 =
+    25.78 h, and the bound meets it. Here the replay is made to reject the first plan it is
+    handed (the cheapest as fast, a plan of its own); the solve then takes the best other plan a
+    stage found that the replay accepts: the stage's own, which ends at 25.78 h too, so the bound
+    proves it optimal. It was always called feasible (gpu-onboarding's fastest plan was, at a gap
+    of 0, while a few bytes left on the way made its replay fail)."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    real = solve_module.verified_result
+    handed: list[bool] = []
+
+    def first_rejected(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        handed.append(result.verified)
+        return result.model_copy(update={"verified": False}) if len(handed) == 1 else result
+
+    monkeypatch.setattr(solve_module, "verified_result", first_rejected)
+    result = solve_module.solve(lane_plan(carry=2, drives=2, leg=100), baselines=False, time_limit=30, workers=1)
+    assert len(handed) >= 2 and result.verified, result.violations[:3]
+    assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+    assert result.status == "optimal" and result.gap == pytest.approx(0, abs=1e-6)
