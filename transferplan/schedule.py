@@ -299,7 +299,17 @@ def _covered(left: list[int], interval: int, amount: int) -> bool:
     return min(left[interval:], default=0) >= amount
 
 
-def _roomy(form: Formulation, ops: list[Op], send: Op, amount: int) -> bool:
+def _link_use(ops: list[Op]) -> dict[tuple[str, int], int]:
+    """Bytes on each link in each interval (one pass: the large benchmark has tens of thousands of
+    ops, and each candidate send asks)."""
+    used: dict[tuple[str, int], int] = defaultdict(int)
+    for op in ops:
+        if op.kind == "link":
+            used[op.where, op.interval] += op.bytes
+    return used
+
+
+def _roomy(form: Formulation, used: dict[tuple[str, int], int], send: Op, amount: int) -> bool:
     """Whether a link send's link has room for `amount` more bytes in its interval, and that is not
     the last: the last interval ends when the plan does, and more there ends it later (the medium
     cost plan, 20-day deadline: 2 MB more on the last interval's send ended it 10.7 ms after the
@@ -307,8 +317,7 @@ def _roomy(form: Formulation, ops: list[Op], send: Op, amount: int) -> bool:
     if send.interval >= form.n - 1:
         return False
     capacity = float(form.links[send.where].rate) * form.open[send.where][send.interval] * HOUR
-    used = sum(o.bytes for o in ops if o.kind == "link" and o.where == send.where and o.interval == send.interval)
-    return used + amount <= capacity
+    return used[send.where, send.interval] + amount <= capacity
 
 
 def _send_on(
@@ -340,7 +349,8 @@ def _send_on(
         and _last_on_drive(r, last)
         and _covered(left, w.interval, amount)
     ]
-    roomy = [op for op in direct if _roomy(form, ops, op, amount)]
+    used = _link_use(ops)
+    roomy = [op for op in direct if _roomy(form, used, op, amount)]
     if roomy:
         max(roomy, key=lambda o: o.interval).bytes += amount
         return True
@@ -372,7 +382,8 @@ def _relay(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> 
     ]
     if not hops:
         return None
-    op = min(hops, key=lambda o: (not _roomy(form, ops, o, amount), o.interval))
+    used = _link_use(ops)
+    op = min(hops, key=lambda o: (not _roomy(form, used, o, amount), o.interval))
     op.bytes += amount
     return form.links[op.where].to
 
