@@ -37,6 +37,7 @@ from transferplan.search import (
     Search,
     cheapest_at,
     cost_relaxation,
+    delivered_tb,
     minimise_makespan,
     pool_bracket,
     pool_solution,
@@ -1383,3 +1384,24 @@ def test_a_plan_taken_after_the_replay_rejects_another_is_optimal_when_the_bound
     assert len(handed) >= 2 and result.verified, result.violations[:3]
     assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
     assert result.status == "optimal" and result.gap == pytest.approx(0, abs=1e-6)
+
+
+def test_a_plan_made_by_a_check_is_made_cheaper_only_by_plans_that_deliver_everything() -> None:
+    """A check ("deliver as much as you can by t") is a model that may deliver less; a plan it
+    made and a stage took (`taken`) came with a search of that model, so the cheapest plan as
+    fast delivered what was cheapest: on gpu-onboarding's fastest plan at 20 s, 725.7 TB of
+    1,050 TB, which the replay rejected. The lane at $100 a courier trip: its check by 26 h
+    delivers both drives (20 TB) by 25.78 h; the cheapest plan as fast must still deliver 20 TB
+    (nothing at all would cost $0)."""
+    plan = lane_plan(carry=2, drives=2, leg=100)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    status, made = Search(plan, grid, Mode(), "highs", Clock(30)).check(grid.ceil(Fraction(26 * HOUR)), share=1.0)
+    assert status is Status.FEASIBLE and made is not None and not made.formulation.mode.require_all
+    taken = _Optimiser(plan, "highs", Clock(60), None).taken(made, None)
+    assert taken is not None
+    _, search = taken
+    assert search.base.require_all
+    cheapest = cheapest_at(search, made)
+    assert delivered_tb(cheapest.formulation, cheapest.solution) == pytest.approx(20, rel=1e-6)
+    result = verified_result(plan, taken[0], cheapest, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]

@@ -635,9 +635,8 @@ def cheapest_at(search: Search, found: Found) -> Found:
     """Among plans as fast as `found`, the cheapest (second phase of the makespan objective)."""
     grid = found.formulation.grid
     j = len(grid.points) - 1
-    form = Formulation(
-        search.plan, search.truncated(j), replace(search.base, free_last=found.formulation.last is not None)
-    )
+    mode = replace(search.base, free_last=found.formulation.last is not None, require_all=True)
+    form = Formulation(search.plan, search.truncated(j), mode)
     if form.last is not None:
         last = float(found.makespan - search.grid.points[j - 1]) / HOUR
         form.model.row([(form.last, 1.0)], ub=last * (1 + 1e-9) + 1e-9)

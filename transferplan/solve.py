@@ -255,7 +255,10 @@ class _Optimiser:
         """A per-drive plan made from a pool solution, with a search on its own grid, when it is
         better than `best` (or there is none; its routes are then the next MIP start); else None."""
         form = made.formulation
-        search = Search(self.plan, form.grid, form.mode, self.backend, self.clock, self.progress)
+        # a plan made by a check ("deliver as much as you can") has a model that may deliver less:
+        # the phases after the search (cheapest as fast, pruning) must deliver everything
+        mode = replace(form.mode, require_all=True)
+        search = Search(self.plan, form.grid, mode, self.backend, self.clock, self.progress)
         search.solves = 0 if best is None else best[0].solves
         offered = Outcome(made, None, False, search.solves)
         if best is not None and not _better(self.plan, offered, best[0]):
