@@ -11,6 +11,7 @@ from transferplan.backend import Solution, Status
 from transferplan.formulation import HOUR, TB, Formulation, Mode
 from transferplan.schema import Plan
 from transferplan.search import Clock, Found, Outcome
+from transferplan.solve import solve
 from transferplan.timegrid import build_grid
 
 
@@ -59,3 +60,30 @@ def test_bytes_left_on_the_way_through_a_relay_are_delivered() -> None:
     (images,) = result.datasets
     assert images.online_bytes == 10 * TB
     assert images.delivered_hours is not None and 3 < images.delivered_hours < 3.5
+
+
+def test_a_drive_full_to_the_byte_gets_none_of_the_bytes_left_behind() -> None:
+    """A plan hypothesis drew (test_properties): 27 TB from a to b, one 8 TB drive, a 1 Gbps link.
+    The solver's tolerance left a few bytes at a; the top-up once put them on a write of the drive,
+    already full to the byte (the replay: "t0#1 holds 8 TB at 24.4815 h, above its capacity
+    8 TB"). They go on the link, and the plan replays: optimal, the bound meeting it."""
+    plan = Plan.model_validate(
+        {
+            "name": "more",
+            "start": "2026-12-01T00:00Z",
+            "horizon": "3 days",
+            "sites": {"a": {"bays": 3}, "b": {"bays": 2}},
+            "datasets": {"d1": {"at": "a", "to": "b", "size": "27 TB"}},
+            "links": {"wan": {"from": "a", "to": "b", "bandwidth": "1 Gbps"}},
+            "drives": {
+                "t0": {"capacity": "8 TB", "write_rate": "1.5 GB/s", "read_rate": "0.5 GB/s", "fleet": {"b": 1}}
+            },
+            "routes": {
+                "out": {"from": "a", "to": "b", "transit": "2 h", "departures": {"first": "02:00", "every": "13 h"}},
+                "back": {"from": "b", "to": "a", "transit": "5 h", "departures": {"first": "05:00", "every": "6 h"}},
+            },
+        }
+    )
+    result = solve(plan, baselines=False, time_limit=30)
+    assert result.verified, result.violations[:3]
+    assert result.status == "optimal"

@@ -350,19 +350,40 @@ def _send_on(
         and _covered(left, w.interval, amount)
     ]
     used = _link_use(ops)
-    roomy = [op for op in direct if _roomy(form, used, op, amount)]
-    if roomy:
-        max(roomy, key=lambda o: o.interval).bytes += amount
-        return True
-    if carried:
-        w, r = max(carried, key=lambda pair: pair[1].interval)
+    final = form.n - 1
+    # a send with room first; then one that runs a little over its interval, not the last one
+    # (that ends the plan later); then a drive with room; only then the last interval
+    for tier in ([op for op in direct if _roomy(form, used, op, amount)], [op for op in direct if op.interval < final]):
+        if tier:
+            max(tier, key=lambda o: o.interval).bytes += amount
+            return True
+    roomy_drives = [(w, r) for w, r in carried if _drive_room(form, ops, w, r, amount)]
+    if roomy_drives:
+        w, r = max(roomy_drives, key=lambda pair: pair[1].interval)
         w.bytes += amount
         r.bytes += amount
         return True
-    if direct:  # no room anywhere: the send ends a little later
-        max(direct, key=lambda o: (o.interval < form.n - 1, o.interval)).bytes += amount
+    if direct:
+        max(direct, key=lambda o: o.interval).bytes += amount
         return True
     return False
+
+
+def _drive_room(form: Formulation, ops: list[Op], write: Op, read: Op, amount: int) -> bool:
+    """Whether the drive (unit) of a write and its read holds `amount` more bytes in between without
+    going over its capacity (a random plan's drive was full to the byte: 8 TB more than 8 TB)."""
+    drive = form.by_name[write.where]
+    change = [0] * form.n
+    for op in ops:
+        if op.where == drive.name and op.kind in ("write", "read"):
+            change[op.interval] += op.bytes if op.kind == "write" else -op.bytes
+    held, peak = 0, 0
+    for i in range(read.interval):
+        held += change[i]
+        if i >= write.interval:
+            peak = max(peak, held)
+    # a byte a drive of slack: a unit's bytes are shared among its drives in whole bytes
+    return peak + amount + drive.count <= int(drive.capacity * TB) * drive.count
 
 
 def _relay(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> str | None:
