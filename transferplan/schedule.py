@@ -232,10 +232,12 @@ def _top_up(
                 break
             for site in left:
                 take = min(missing, store[k, site])
-                if _send_on(form, ops, last, k, site, take):
+                # what the site holds over time and what each link carries: both ask, neither changes
+                held, used = _left_at(form, ops, k, site), _link_use(ops)
+                if _send_on(form, ops, last, k, site, take, held, used):
                     store[k, site] -= take
                     missing -= take
-                elif (hop := _relay(form, ops, k, site, take)) is not None:
+                elif (hop := _relay(form, ops, k, site, take, held, used)) is not None:
                     store[k, site] -= take
                     store[k, hop] += take
 
@@ -299,6 +301,15 @@ def _covered(left: list[int], interval: int, amount: int) -> bool:
     return min(left[interval:], default=0) >= amount
 
 
+def _covered_sends(form: Formulation, ops: list[Op], k: str, site: str, left: list[int], amount: int) -> list[Op]:
+    """Link sends of k from `site` that `amount` bytes left there were there for (`_left_at`)."""
+    return [
+        op
+        for op in ops
+        if op.dataset == k and op.kind == "link" and op.site == site and _covered(left, op.interval, amount)
+    ]
+
+
 def _link_use(ops: list[Op]) -> dict[tuple[str, int], int]:
     """Bytes on each link in each interval (one pass: the large benchmark has tens of thousands of
     ops, and each candidate send asks)."""
@@ -321,21 +332,20 @@ def _roomy(form: Formulation, used: dict[tuple[str, int], int], send: Op, amount
 
 
 def _send_on(
-    form: Formulation, ops: list[Op], last: dict[tuple[str, str], int], k: str, site: str, amount: int
+    form: Formulation,
+    ops: list[Op],
+    last: dict[tuple[str, str], int],
+    k: str,
+    site: str,
+    amount: int,
+    left: list[int],
+    used: dict[tuple[str, int], int],
 ) -> bool:
     """Add `amount` bytes of k left at `site` to the last transfer from there to k's destination
-    that they were there for: a direct link send, or a drive written there and read there."""
+    that they were there for: a direct link send, or a drive written there and read there. `left`
+    is `_left_at` of k at `site`, `used` the links' `_link_use`."""
     to = form.plan.datasets[k].to
-    left = _left_at(form, ops, k, site)
-    direct = [
-        op
-        for op in ops
-        if op.dataset == k
-        and op.kind == "link"
-        and op.site == site
-        and form.links[op.where].to == to
-        and _covered(left, op.interval, amount)
-    ]
+    direct = [op for op in _covered_sends(form, ops, k, site, left, amount) if form.links[op.where].to == to]
     reads = [op for op in ops if op.dataset == k and op.kind == "read" and op.site == to]
     carried = [
         (w, r)
@@ -349,7 +359,6 @@ def _send_on(
         and _last_on_drive(r, last)
         and _covered(left, w.interval, amount)
     ]
-    used = _link_use(ops)
     final = form.n - 1
     # a send with room first; then one that runs a little over its interval, not the last one
     # (that ends the plan later); then a drive; only then the last interval
@@ -388,24 +397,16 @@ def _drive_room(form: Formulation, ops: list[Op], write: Op, read: Op, amount: i
     return peak + amount + drive.count <= int(drive.capacity * TB) * drive.count
 
 
-def _relay(form: Formulation, ops: list[Op], k: str, site: str, amount: int) -> str | None:
+def _relay(
+    form: Formulation, ops: list[Op], k: str, site: str, amount: int, left: list[int], used: dict[tuple[str, int], int]
+) -> str | None:
     """Add `amount` bytes of k left at `site` to the earliest link send of k from there to another
     site that they were there for (the most time to go on from there); the site they reach, or
-    None."""
+    None. `left` and `used` as for `_send_on`."""
     to = form.plan.datasets[k].to
-    left = _left_at(form, ops, k, site)
-    hops = [
-        op
-        for op in ops
-        if op.dataset == k
-        and op.kind == "link"
-        and op.site == site
-        and form.links[op.where].to != to
-        and _covered(left, op.interval, amount)
-    ]
+    hops = [op for op in _covered_sends(form, ops, k, site, left, amount) if form.links[op.where].to != to]
     if not hops:
         return None
-    used = _link_use(ops)
     op = min(hops, key=lambda o: (not _roomy(form, used, o, amount), o.interval))
     op.bytes += amount
     return form.links[op.where].to
