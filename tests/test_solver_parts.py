@@ -1307,6 +1307,33 @@ def test_a_first_plan_within_the_budget_comes_from_the_pool() -> None:
     assert result.verified, result.violations[:3]
 
 
+def test_a_pool_out_of_time_in_budget_is_asked_again_with_twice_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_trip under $200 as above (optimum 23 + 25/9 = 25.78 h), with the pool's first probe
+    run out of time, as every probe of the medium benchmark under $15,000 did on a slow afternoon
+    (4.0-5.1 s each against 4 s, which sent the target up each time, to a 720 h plan at 30 s).
+    Out of time is not "nothing by then": the same target is asked again with twice the time,
+    and the plan is the optimum."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    real = solve_module.pool_check
+    asked: list[tuple[Fraction, float | None]] = []
+
+    def slow_first(plan: Plan, by: Fraction, top: Fraction, *args: Any) -> tuple[Status, Found | None]:
+        asked.append((by, args[2].limit))
+        return (Status.UNKNOWN, None) if len(asked) == 1 else real(plan, by, top, *args)
+
+    monkeypatch.setattr(solve_module, "pool_check", slow_first)
+    plan = one_trip().replace(objective="makespan", budget="200")
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    grid = build_grid(plan, optimiser.start_horizon)
+    taken = optimiser.within_budget(grid, None)
+    assert asked[1][0] == asked[0][0]
+    assert asked[1][1] == pytest.approx(2 * solve_module.BUDGET_PROBE_SECONDS)
+    assert taken is not None and taken[0].found is not None
+    assert float(taken[0].found.makespan) / HOUR == pytest.approx(23 + 25 / 9, abs=1e-3)
+    result = verified_result(plan, taken[0], taken[0].found, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+
+
 def test_with_two_lanes_no_first_plan_is_sought_from_the_pool_in_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """gpu-onboarding has two courier pools, so two lanes at a time cannot start from such a
     plan, and the exact stages do better from nothing: under $20,000 at 60 s, 164.0 h, where

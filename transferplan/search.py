@@ -510,12 +510,24 @@ def pool_solution(
     `by` itself ends the grid: the next event can be far later (medium benchmark: a target of
     311.8 h was 320 h on the event grid, whose pool solution gave the 318.2 h plan again; by
     311.8 h itself, 314.8 h)."""
+    return pool_check(plan, by, top, base, backend, clock, resolution)[1]
+
+
+def pool_check(
+    plan: Plan,
+    by: Fraction,
+    top: Fraction,
+    base: Mode,
+    backend: str,
+    clock: Clock,
+    resolution: Fraction | None = None,
+) -> tuple[Status, Found | None]:
+    """`pool_solution` with its verdict: a solution, none (proven), or unknown within `clock`."""
     if by >= top:
-        return None
+        return Status.INFEASIBLE, None
     grid = build_grid(plan, by, resolution or plan.resolution)
     search = Search(plan, grid, replace(base, relaxed=True, unit_limit=1), backend, clock, phase="pool")
-    _, found = search.check(grid.intervals, share=1.0)
-    return found
+    return search.check(grid.intervals, share=1.0)
 
 
 def pool_bracket(

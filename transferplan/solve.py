@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from . import bounds
 from .assemble import unsolved_result, verified_result
-from .backend import solver_name
+from .backend import Status, solver_name
 from .beside import Beside
 from .convoys import best_itinerary
 from .formulation import HOUR, Mode
@@ -36,6 +36,7 @@ from .search import (
     minimise_makespan,
     model_is_exact,
     pool_bracket,
+    pool_check,
     pool_solution,
     pooled_bound,
     pooled_cost,
@@ -606,19 +607,26 @@ class _Optimiser:
         """A first plan under the budget when the convoys' plans break it (they are scored without
         it): drive-pool solutions within the budget, each delivering everything by a target,
         split drive by drive and timed exactly, the target bisected between the bound and the
-        horizon (down to the plan found, up when the pool finds none in BUDGET_PROBE_SECONDS or
-        its split does not run). Its plan is where two lanes at a time starts, which needs three
-        lanes (`neighbourhood.searchable`).
+        horizon (down to the plan found, up when the pool proves there is none, finds none in
+        BUDGET_PROBE_SECONDS and then in twice that, or its split does not run). Its plan is where
+        two lanes at a time starts, which needs three lanes (`neighbourhood.searchable`).
 
         The medium benchmark under $15,000: the pool by 360 h (3.4 s) gave a 352.2 h plan at
         $10,685, where the exact stages' best in 60 s was 424 h."""
         clock = self.share(BUDGET_START_SHARE, of_left=BUDGET_START_SHARE)
         lo, hi = self.inflow, self.start_horizon
         best: tuple[Outcome, Search] | None = None
+        seconds, retried = BUDGET_PROBE_SECONDS, None
         while not clock.out() and hi - lo > hi * UNPOOL_STEP:
             target = (lo + hi) / 2
-            probe = _within(Clock(BUDGET_PROBE_SECONDS), clock)  # capped even with no time limit
-            pooled = pool_solution(self.plan, target, hi, self.base, self.backend, probe, resolution)
+            probe = _within(Clock(seconds), clock)  # capped even with no time limit
+            verdict, pooled = pool_check(self.plan, target, hi, self.base, self.backend, probe, resolution)
+            if verdict is Status.UNKNOWN and retried != target:
+                # out of time is not "none by then": the same target once more with twice the time
+                # (medium benchmark under $15,000 on a slow afternoon: each pool solution took
+                # 4.0-5.1 s, so every probe of 4 s went up, to a 720 h plan at 30 s)
+                seconds, retried = 2 * seconds, target
+                continue
             timed = None
             if pooled is not None:
                 routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
@@ -1243,8 +1251,9 @@ BUDGET_START_SHARE = 0.4
 """Of the time left, what the search for a first plan within the budget may take
 (`within_budget`)."""
 BUDGET_PROBE_SECONDS = 4.0
-"""The drive pool's time for one target there (medium benchmark under $15,000: by 360 h and by
-400 h in 3.1-3.4 s; by 320 h nothing in 20 s)."""
+"""The drive pool's first time for one target there, doubled when it runs out (medium benchmark
+under $15,000: by 360 h and by 400 h in 3.1-3.4 s one day, 4.0-5.1 s on a slower one; by 320 h
+nothing in 20 s)."""
 COUNTED_SHARE = 0.15
 """Share of the time limit for the per-drive plan that takes a pool solution's drive counts."""
 UNPOOL_STEP = Fraction(2, 100)
