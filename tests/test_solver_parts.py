@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import transferplan.convoys as convoys_module
 from tests.benchmarks.generate import generate
 from tests.beside_jobs import report_then_fail, report_then_sleep, square
 from transferplan import load
@@ -69,16 +70,16 @@ def make_plan(name: str, **sections: Any) -> Plan:
     return Plan.model_validate({"name": name, "start": START, **sections})
 
 
-def lane_plan(carry: int = 1, drives: int = 2, leg: int = 0) -> Plan:
+def lane_plan(carry: int = 1, drives: int = 2, leg: int = 0, tb: int | None = None) -> Plan:
     """One source 10 h from the GPU site by a route each way, departures every hour on the hour,
     one courier (at `leg` dollars a trip); drives of 10 TB written and read at 2 GB/s (7.2 TB/h, so
-    25/18 h a drive)."""
+    25/18 h a drive); `tb` at the source (10 TB a drive unless given)."""
     every: dict[str, Any] = {"first": "00:00", "every": "1 h"}
     price = {"cost_per_courier": leg} if leg else {}
     return make_plan(
         "lane",
         sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
-        datasets={"d": {"at": "src", "to": "gpu", "size": f"{10 * drives} TB"}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": f"{tb or 10 * drives} TB"}},
         drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": drives}}},
         couriers={"staff": {"fleet": {"gpu": 1}, "carry": carry}},
         routes={
@@ -969,6 +970,68 @@ def test_improve_never_returns_convoys_worse_than_its_start() -> None:
     better = search.improve(start, Clock(1.0))
     assert search.estimate(better) <= search.estimate(start) < float(grid.horizon) / HOUR
     assert sorted(u for c in better for u in c.units) == sorted(d.name for d in search.form.drives)
+
+
+def one_leg_each_way(budget: str | None) -> Plan:
+    """lane_plan with 10 TB to move, two drives, a courier who carries one, $100 a leg. One drive
+    out at 0 h ($100), in at 10 h, written by 10 + 25/18 h, back on the 12 h departure ($100), in
+    at 22 h and read by 22 + 25/18 = 23.39 h: $200, and no plan costs less (a leg out and one
+    back) or ends sooner. The second drive can only go with a second leg each way, on the
+    courier's next trips."""
+    plan = lane_plan(carry=1, drives=2, leg=100, tb=10)
+    return plan if budget is None else plan.replace(budget=budget)
+
+
+ONE_LEG_EACH_WAY = 22 + 25 / 18
+
+
+def test_the_convoy_estimate_heeds_the_budget() -> None:
+    """one_leg_each_way: one drive on the lane is $200 by its completion, 23.39 h. Both drives
+    on it are more: the courier's only trip out takes one, so the other waits for it to come
+    back, a leg alone, and the first waits for its return in turn. Under $200 the first ranks
+    first; under $199.99 nothing fits, and the cheaper of two sets ranks first."""
+    grid = build_grid(one_leg_each_way(None), 72 * Fraction(HOUR))
+    search = ConvoySearch(one_leg_each_way("200"), grid)
+    a, b = (d.name for d in search.form.drives)
+    one = [Convoy(("out", "back"), (a,))]
+    both = [Convoy(("out", "back"), (a,)), Convoy(("out", "back"), (b,))]
+    assert search.over_budget == 72 + 10  # the horizon plus every TB
+    assert search.estimate(one) == pytest.approx(ONE_LEG_EACH_WAY)
+    assert search.affordable(one) and not search.affordable(both)
+    assert search.estimate(both) > search.over_budget
+    unpriced = ConvoySearch(one_leg_each_way(None), grid)
+    assert unpriced.estimate(both) < unpriced.over_budget
+    tight = ConvoySearch(one_leg_each_way("199.99"), grid)
+    assert tight.estimate(one) == pytest.approx(tight.over_budget + 200 / 199.99)
+    assert tight.over_budget < tight.estimate(one) < tight.estimate(both)
+
+
+def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_leg_each_way under $200, searched as a big plan is (on the estimate): the search starts
+    with both drives on the lane, over the budget, and leaves one at home once half its time
+    brought nothing within it. The routes it returns are the $200 plan: timed exactly, 23.39 h
+    within the budget, and the replay accepts it. Moves that leave a drive at home are offered
+    only then."""
+    monkeypatch.setattr(convoys_module, "IMPROVE_ABOVE", 0)
+    plan = one_leg_each_way("200")
+    grid = build_grid(plan, 72 * Fraction(HOUR))
+    search = ConvoySearch(plan, grid)
+    a, b = (d.name for d in search.form.drives)
+    both = [Convoy(("out", "back"), (a,)), Convoy(("out", "back"), (b,))]
+    assert all(sum(len(c.units) for c in option) == 2 for option in search.neighbours(both))
+    monkeypatch.setattr(ConvoySearch, "start", lambda self: both)
+    found = best_itinerary(plan, grid, "highs", Clock(4.0))
+    assert found is not None
+    routes, done = found
+    assert {unit for unit, _, _ in routes} in ({a}, {b})
+    # its trips up to that completion: the drive goes on round the lane after it, as convoys do
+    timed = Search(plan, build_grid(plan, done), Mode(routes=routes), "highs", Clock(30))
+    outcome = minimise_makespan(timed, Fraction(0))
+    assert outcome.found is not None
+    assert float(outcome.found.makespan) / HOUR == pytest.approx(ONE_LEG_EACH_WAY, abs=1e-3)
+    assert outcome.found.cost <= 200 + 1e-6
+    result = verified_result(plan, outcome, outcome.found, None, Clock(None), outcome.solves)
+    assert result.verified, result.violations[:3]
 
 
 def test_no_first_convoy_lp_that_cannot_end_in_time() -> None:

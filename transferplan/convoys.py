@@ -88,6 +88,8 @@ class Itineraries:
             writes |= write_sites
             reads |= read_sites
         self.write_sites, self.read_sites = writes - reads, reads
+        # what the last simulation's departures cost: (seconds, money), each when it was spent
+        self.spent: list[tuple[float, float]] = []
 
     def dwell(
         self, site: str, units: tuple[str, ...], loaded: bool, arrive: float, bays: dict[str, list[float]]
@@ -140,6 +142,8 @@ class Itineraries:
         aboard: dict[int, int] = defaultdict(int)  # per departure: drives on it
         present: dict[str, int] = defaultdict(int)  # convoys at each site, to leave it later
         reads: list[tuple[str, float, float]] = []
+        self.spent = spent = []
+        started: set[int] = set()  # convoys whose drives have left home: each drive is paid once
         chosen: set[tuple[str, int]] = set()
         # (when to look again, order, convoy, leg, departures to skip, grid point it is at, loaded, ready)
         heap: list[tuple[float, int, int, int, int, int, bool, float]] = []
@@ -183,8 +187,19 @@ class Itineraries:
                 # 300 s: 773 h, against 833 h with dwells in grid time)
                 free = ranked[: bisect.bisect_right(ready_by, dep.depart_point)]
                 if dep.depart_point >= point and len(free) >= need:
+                    money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
+                    money += 0.0 if aboard[j] else float(route.cost_per_trip)
                     for _, i in free[:need]:
+                        if pool[i][0] != route.from_:  # it came alone: a trip of its own
+                            money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
                         pool[i][0], pool[i][1] = route.to, dep.arrive_point
+                    if index not in started:
+                        started.add(index)
+                        money += sum(
+                            float(plan.drives[form.by_name[u].type].cost_each) * form.by_name[u].count
+                            for u in convoy.units
+                        )
+                    spent.append((float(dep.time), money))
                     if carry:
                         spare[j] += need * carry - count
                     aboard[j] += count
@@ -212,6 +227,11 @@ class Itineraries:
             return frozenset(), reads
         deps = self.form.route_deps
         return frozenset((unit, deps[j].route, deps[j].time) for unit, j in chosen), reads
+
+    def _deadhead_cost(self, pool: str, where: str, site: str) -> float:
+        """What a courier of `pool` costs travelling alone from `where` to `site` (the cheapest route)."""
+        routes = self.deadheads.get((pool, where, site), ())
+        return min((float(self.plan.routes[name].cost_per_courier) for name in routes), default=0.0)
 
     def _reach(self, token: list[Any], pool: str, site: str, present: dict[str, int]) -> float:
         """The grid point from which a courier (`token`: where, from which point) can be at `site`,
@@ -251,7 +271,9 @@ class ConvoySearch:
         # scored without deadlines or budget: each is a hard row even in "deliver what you can",
         # so every convoy set short of it scored as no plan at all (medium benchmark with a 20-day
         # deadline: no convoys in 20 s, where 328 h without). The plan made of the routes is
-        # timed against them afterwards.
+        # timed against them afterwards. Where the LP is too slow to score with, the estimate
+        # heeds the budget instead (see `estimate`).
+        self.budget = None if plan.budget is None else float(plan.budget)
         plan = plan.without_deadlines().replace(budget=None)
         self.plan, self.grid, self.backend = plan, grid, backend
         self.mode = Mode(require_all=False, routes=frozenset(), use_links=use_links)
@@ -273,6 +295,14 @@ class ConvoySearch:
         for c in self.form.flows.values():
             self.awaited[c.to] += c.size / TB
         self.online: dict[str, list[float]] = {}
+        # and what those links cost by each point, busy from the start as the estimate has them
+        money, self.link_money = 0.0, [0.0]
+        for i in range(self.form.n):
+            for name, link in self.form.links.items():
+                if link.to in self.awaited:
+                    tb = float(link.rate) * HOUR / TB * self.form.open[name][i]
+                    money += tb * float(plan.links[name].cost_per_gb) * TB / 1e9
+            self.link_money.append(money)
         for site in self.awaited:
             running, cumulative = 0.0, [0.0]
             for i in range(self.form.n):
@@ -281,6 +311,9 @@ class ConvoySearch:
                         running += float(link.rate) * HOUR / TB * self.form.open[name][i]
                 cumulative.append(running)
             self.online[site] = cumulative
+        self.parking = False  # whether drives may stay at home (see `improve`)
+        # more than any estimate within the budget can be: the horizon plus every TB missing
+        self.over_budget = float(grid.horizon) / HOUR + sum(self.awaited.values())
 
     def _usable(self, cycle: tuple[str, ...]) -> bool:
         its = self.itineraries
@@ -309,7 +342,12 @@ class ConvoySearch:
         """Hours until everything is delivered by these convoys, estimated without the LP: the
         destinations' links busy from the start and every drive read there full. Past the
         horizon, the horizon plus the TB still missing. Optimistic (bytes ready wherever a drive
-        is written), so it only ranks convoys; the LP settles what they really deliver."""
+        is written), so it only ranks convoys; the LP settles what they really deliver.
+
+        Under a budget, convoys whose departures before that completion cost more than it rank
+        after all others (`over_budget` plus the money as a share of the budget): the search
+        then trades speed for money until they fit. The links are paid as busy from the start:
+        the LP may send less on those that charge, never more."""
         _, reads = self.itineraries.simulate(convoys, routes=False)
         arrived: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for site, when, tb in reads:
@@ -319,7 +357,17 @@ class ConvoySearch:
         for site, awaited in self.awaited.items():
             done, short = self._completion(self.online[site], sorted(arrived[site]), awaited)
             latest, missing = max(latest, done), missing + short
+        if self.budget is not None:
+            until = latest if missing <= 0 else math.inf
+            money = sum(paid for when, paid in self.itineraries.spent if when < until)
+            money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
+            if money > self.budget:
+                return self.over_budget + money / max(self.budget, 1e-9)
         return latest / HOUR + missing
+
+    def affordable(self, convoys: list[Convoy]) -> bool:
+        """Within the budget by `estimate` (always, without one)."""
+        return self.budget is None or self.estimate(convoys) < self.over_budget
 
     def _completion(self, online: list[float], reads: list[tuple[float, float]], awaited: float) -> tuple[float, float]:
         """(seconds when `online` TB by grid point plus `reads` reach `awaited`, TB short at the end)."""
@@ -342,7 +390,20 @@ class ConvoySearch:
 
     def improve(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
         """Iterated local search on `estimate`, within `clock`: hundreds of candidates a second
-        where the LP scores one in seconds (large benchmark: 4-9 s per LP)."""
+        where the LP scores one in seconds (large benchmark: 4-9 s per LP).
+
+        Under a budget, drives may stay at home only once half the time has not brought the
+        convoys within it: leaving one home saves the most money at once, so a search allowed it
+        from the start takes it first (large benchmark under $150,000 at 60 s: 866.9 h with every
+        drive on the move, 893.9-916.9 h when drives could stay home from the start)."""
+        if self.budget is None or self.parking:
+            return self._descend(convoys, clock)
+        left = clock.remaining()
+        best = self._descend(convoys, Clock(None if left is None else left / 2))
+        self.parking = not self.affordable(best)
+        return self._descend(best, Clock(clock.remaining()))
+
+    def _descend(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
         best, best_hours = convoys, self.estimate(convoys)
         current, hours, stale = best, best_hours, 0
         while not clock.out() and stale <= STALE:
@@ -404,8 +465,15 @@ class ConvoySearch:
 
     def neighbours(self, convoys: list[Convoy]) -> list[list[Convoy]]:
         """Move one drive to another cycle (alone, or a departure later than the convoy it left) or
-        into another convoy; shift a convoy's first departure. Distinct up to identical drives."""
+        into another convoy; shift a convoy's first departure. Once `parking`, over the budget also
+        leave a drive at home, and with one at home send it out again: every drive on the move
+        costs trips, and a budget can be too small for them all (large benchmark under $120,000:
+        no plan at 60 s without these moves). Distinct up to identical drives."""
         out: dict[tuple[Any, ...], list[Convoy]] = {}
+        if self.parking:
+            parked = sum(len(c.units) for c in convoys) < len(self.form.drives)
+            if parked or not self.affordable(convoys):
+                self._parking(convoys, out)
         for ci, convoy in enumerate(convoys):
             kinds = set()
             for unit in convoy.units:
@@ -431,6 +499,31 @@ class ConvoySearch:
         options = list(out.values())
         self.random.shuffle(options)
         return options
+
+    def _parking(self, convoys: list[Convoy], out: dict[tuple[Any, ...], list[Convoy]]) -> None:
+        """The moves that leave one drive at home, or send one from there, into `out`."""
+        moving = {unit for convoy in convoys for unit in convoy.units}
+        kinds: set[tuple[str, str, int]] = set()
+        for ci, convoy in enumerate(convoys):
+            for unit in convoy.units:
+                if self.form.by_name[unit].kind not in kinds:
+                    kinds.add(self.form.by_name[unit].kind)
+                    parked = [
+                        c for c in (_without(x, unit) if i == ci else x for i, x in enumerate(convoys)) if c.units
+                    ]
+                    out.setdefault(self.signature(parked), parked)
+        kinds.clear()
+        for drive in self.form.drives:
+            if drive.name in moving or drive.kind in kinds:
+                continue
+            kinds.add(drive.kind)
+            for cycle in self.homes.get(drive.start, []):
+                sent = [*convoys, Convoy(cycle, (drive.name,))]
+                out.setdefault(self.signature(sent), sent)
+            for ci, convoy in enumerate(convoys):
+                if self.form.by_name[convoy.units[0]].start == drive.start:
+                    joined = [replace(x, units=(*x.units, drive.name)) if i == ci else x for i, x in enumerate(convoys)]
+                    out.setdefault(self.signature(joined), joined)
 
     def signature(self, convoys: list[Convoy]) -> tuple[Any, ...]:
         """The same for convoys that differ only in which identical drives they hold."""
@@ -502,6 +595,7 @@ def best_itinerary(
         current = search.score(convoys, target)
     incumbent: Scored | None = None
     stale = 0
+    heeded = search.estimated and search.budget is not None  # the LP ignores the budget: moves keep to it
 
     def out() -> bool:
         if incumbent is not None:
@@ -512,7 +606,7 @@ def best_itinerary(
         return clock.out() and (patience is None or patience.out())
 
     while not out():
-        if current.delivered >= total:
+        if current.delivered >= total and (not heeded or search.affordable(current.convoys)):
             incumbent, stale = current, 0
             point = done_point(current.form, current.solution)
             if say is not None:
@@ -528,6 +622,8 @@ def best_itinerary(
         for convoys in search.neighbours(current.convoys):
             if out():
                 break
+            if heeded and not search.affordable(convoys):
+                continue
             scored = search.score(convoys, target)
             if scored.score > current.score + 1e-6:
                 better = scored
@@ -540,7 +636,7 @@ def best_itinerary(
             break
         kicked = (incumbent or current).convoys
         for _ in range(KICKS):
-            options = search.neighbours(kicked)
+            options = [o for o in search.neighbours(kicked) if not heeded or search.affordable(o)]
             if options:
                 kicked = options[0]
         if out():
