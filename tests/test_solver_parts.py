@@ -1397,6 +1397,33 @@ def test_a_pool_out_of_time_in_budget_is_asked_again_with_twice_the_time(monkeyp
     assert result.verified, result.violations[:3]
 
 
+def test_a_pool_solution_found_as_the_budget_stage_ends_is_still_timed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_trip under $200 as above (optimum 25.78 h), in a 5 s solve whose pool, here made slow,
+    answers just as the first-plan stage's 2 s run out (the medium benchmark under $15,000 at
+    10 s: the pool by 430.5 h in 2.96 s, 0.08 s left to time its routes, and no plan at all). The
+    first plan is timed on the solve's clock: the first target's, whose routes bring the drives
+    back on the 24 h departure, in at 34 h and read by 34 + 25/9 = 36.78 h; no time is left to
+    look lower."""
+    solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
+    real = solve_module.pool_check
+
+    def late(plan: Plan, by: Fraction, top: Fraction, *args: Any) -> tuple[Status, Found | None]:
+        answer = real(plan, by, top, *args)
+        time.sleep(args[2].remaining() or 0.0)
+        return answer
+
+    monkeypatch.setattr(solve_module, "pool_check", late)
+    plan = one_trip().replace(objective="makespan", budget="200")
+    optimiser = _Optimiser(plan, "highs", Clock(5), None)
+    grid = build_grid(plan, optimiser.start_horizon)
+    taken = optimiser.within_budget(grid, None)
+    assert taken is not None and taken[0].found is not None
+    assert float(taken[0].found.makespan) / HOUR == pytest.approx(34 + 25 / 9, abs=1e-3)
+    assert taken[0].found.cost <= 200 + 1e-6
+    result = verified_result(plan, taken[0], taken[0].found, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+
+
 def test_with_two_lanes_no_first_plan_is_sought_from_the_pool_in_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """gpu-onboarding has two courier pools, so two lanes at a time cannot start from such a
     plan, and the exact stages do better from nothing: under $20,000 at 60 s, 164.0 h, where
