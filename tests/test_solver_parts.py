@@ -987,8 +987,8 @@ ONE_LEG_EACH_WAY = 22 + 25 / 18
 
 def test_the_convoy_estimate_heeds_the_budget() -> None:
     """one_leg_each_way: one drive on the lane is $200 by its completion, 23.39 h. Both drives
-    on it are more: the courier's only trip out takes one, so the other waits for it to come
-    back, a leg alone, and the first waits for its return in turn. Under $200 the first ranks
+    on it are $300 by then: the courier takes one out and back, and the other leaves on the
+    courier's next trip out, at 22 h, before the first is read. Under $200 the first ranks
     first; under $199.99 nothing fits, and the cheaper of two sets ranks first."""
     grid = build_grid(one_leg_each_way(None), 72 * Fraction(HOUR))
     search = ConvoySearch(one_leg_each_way("200"), grid)
@@ -1004,6 +1004,29 @@ def test_the_convoy_estimate_heeds_the_budget() -> None:
     tight = ConvoySearch(one_leg_each_way("199.99"), grid)
     assert tight.estimate(one) == pytest.approx(tight.over_budget + 200 / 199.99)
     assert tight.over_budget < tight.estimate(one) < tight.estimate(both)
+
+
+def test_for_cost_the_convoys_are_ranked_by_money_on_time_and_may_stay_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """one_leg_each_way as a cost plan: one drive on the lane is $200 by 23.39 h; both, as fast,
+    $300 (the second leaves at 22 h with the courier that brought the first back). By money on
+    time, one drive ranks first, and the search finds it from both (a drive stays at home: for
+    cost, from the start). With a 20 h deadline neither is on time: both rank after any money,
+    by their hours. (Searched as a big plan is, on the estimate.)"""
+    monkeypatch.setattr(convoys_module, "IMPROVE_ABOVE", 0)
+    grid = build_grid(one_leg_each_way(None), 72 * Fraction(HOUR))
+    plan = one_leg_each_way(None).replace(objective="cost")
+    search = ConvoySearch(plan, grid)
+    a, b = (d.name for d in search.form.drives)
+    one = [Convoy(("out", "back"), (a,))]
+    both = [Convoy(("out", "back"), (a,)), Convoy(("out", "back"), (b,))]
+    assert search.due == 72 and search.parking
+    assert search.rank(one) == pytest.approx(200)
+    assert search.rank(both) == pytest.approx(300)
+    found = search.improve(both, Clock(2.0))
+    assert sum(len(c.units) for c in found) == 1 and search.rank(found) == pytest.approx(200)
+    tight = ConvoySearch(plan.replace(deadline="20 h"), grid)
+    assert tight.due == 20
+    assert tight.rank(one) == tight.rank(both) == pytest.approx(convoys_module.LATE + ONE_LEG_EACH_WAY)
 
 
 def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.MonkeyPatch) -> None:

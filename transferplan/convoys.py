@@ -274,6 +274,10 @@ class ConvoySearch:
         # timed against them afterwards. Where the LP is too slow to score with, the estimate
         # heeds the budget instead (see `estimate`).
         self.budget = None if plan.budget is None else float(plan.budget)
+        ends = [plan.deadline_seconds(k) for k in plan.datasets]
+        late = None if any(end is None for end in ends) else max(e for e in ends if e is not None)
+        # for `objective: cost` the estimate's money ranks convoys done by then (see `rank`)
+        self.due = None if plan.objective != "cost" else float(late or grid.horizon) / HOUR
         plan = plan.without_deadlines().replace(budget=None)
         self.plan, self.grid, self.backend = plan, grid, backend
         self.mode = Mode(require_all=False, routes=frozenset(), use_links=use_links)
@@ -311,7 +315,9 @@ class ConvoySearch:
                         running += float(link.rate) * HOUR / TB * self.form.open[name][i]
                 cumulative.append(running)
             self.online[site] = cumulative
-        self.parking = False  # whether drives may stay at home (see `improve`)
+        # whether drives may stay at home (see `improve`): for cost, from the start where the
+        # estimate ranks (where the LP does, it scores bytes, and a drive at home only loses some)
+        self.parking = self.due is not None and self.estimated
         # more than any estimate within the budget can be: the horizon plus every TB missing
         self.over_budget = float(grid.horizon) / HOUR + sum(self.awaited.values())
 
@@ -348,6 +354,18 @@ class ConvoySearch:
         after all others (`over_budget` plus the money as a share of the budget): the search
         then trades speed for money until they fit. The links are paid as busy from the start:
         the LP may send less on those that charge, never more."""
+        return self._estimate(convoys)[0]
+
+    def rank(self, convoys: list[Convoy]) -> float:
+        """What `improve` lowers: the `estimate`; for `objective: cost`, the money the estimate
+        counts for convoys done by the latest deadline (`due`), and those late after them all."""
+        hours, money = self._estimate(convoys)
+        if self.due is None:
+            return hours
+        return money if hours <= self.due else LATE + hours
+
+    def _estimate(self, convoys: list[Convoy]) -> tuple[float, float]:
+        """`estimate`, and the money of the departures before that completion and of the links."""
         _, reads = self.itineraries.simulate(convoys, routes=False)
         arrived: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for site, when, tb in reads:
@@ -357,13 +375,12 @@ class ConvoySearch:
         for site, awaited in self.awaited.items():
             done, short = self._completion(self.online[site], sorted(arrived[site]), awaited)
             latest, missing = max(latest, done), missing + short
-        if self.budget is not None:
-            until = latest if missing <= 0 else math.inf
-            money = sum(paid for when, paid in self.itineraries.spent if when < until)
-            money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
-            if money > self.budget:
-                return self.over_budget + money / max(self.budget, 1e-9)
-        return latest / HOUR + missing
+        until = latest if missing <= 0 else math.inf
+        money = sum(paid for when, paid in self.itineraries.spent if when < until)
+        money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
+        if self.budget is not None and money > self.budget:
+            return self.over_budget + money / max(self.budget, 1e-9), money
+        return latest / HOUR + missing, money
 
     def affordable(self, convoys: list[Convoy]) -> bool:
         """Within the budget by `estimate` (always, without one)."""
@@ -404,20 +421,20 @@ class ConvoySearch:
         return self._descend(best, Clock(clock.remaining()))
 
     def _descend(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
-        best, best_hours = convoys, self.estimate(convoys)
-        current, hours, stale = best, best_hours, 0
+        best, best_value = convoys, self.rank(convoys)
+        current, value, stale = best, best_value, 0
         while not clock.out() and stale <= STALE:
             moved = False
             for option in self.neighbours(current):
                 if clock.out():
                     break
-                value = self.estimate(option)
-                if value < hours - 1e-9:
-                    current, hours, moved = option, value, True
+                ranked = self.rank(option)
+                if ranked < value - 1e-9:
+                    current, value, moved = option, ranked, True
                     break
             if moved:
-                if hours < best_hours - 1e-9:
-                    best, best_hours, stale = current, hours, 0
+                if value < best_value - 1e-9:
+                    best, best_value, stale = current, value, 0
                 continue
             stale += 1
             current = best
@@ -425,7 +442,7 @@ class ConvoySearch:
                 options = self.neighbours(current)
                 if options:
                     current = options[0]
-            hours = self.estimate(current)
+            value = self.rank(current)
         return best
 
     def start(self) -> list[Convoy]:
@@ -465,14 +482,14 @@ class ConvoySearch:
 
     def neighbours(self, convoys: list[Convoy]) -> list[list[Convoy]]:
         """Move one drive to another cycle (alone, or a departure later than the convoy it left) or
-        into another convoy; shift a convoy's first departure. Once `parking`, over the budget also
-        leave a drive at home, and with one at home send it out again: every drive on the move
+        into another convoy; shift a convoy's first departure. Once `parking`, for cost or over the
+        budget also leave a drive at home, and with one at home send it out again: every drive on the move
         costs trips, and a budget can be too small for them all (large benchmark under $120,000:
         no plan at 60 s without these moves). Distinct up to identical drives."""
         out: dict[tuple[Any, ...], list[Convoy]] = {}
         if self.parking:
             parked = sum(len(c.units) for c in convoys) < len(self.form.drives)
-            if parked or not self.affordable(convoys):
+            if parked or self.due is not None or not self.affordable(convoys):
                 self._parking(convoys, out)
         for ci, convoy in enumerate(convoys):
             kinds = set()
@@ -554,6 +571,8 @@ KICKS = 2
 """Random moves that perturb a local optimum before the search goes on (iterated local search)."""
 STALE = 8
 """Perturbations in a row without a better plan after which the search stops."""
+LATE = 1e12
+"""Where `ConvoySearch.rank` puts convoys done after the deadline, for cost: past any money."""
 
 
 def best_itinerary(
