@@ -406,13 +406,15 @@ class ConvoySearch:
         return seconds[-1], max(0.0, awaited - by_drive - online[-1])
 
     def improve(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
-        """Iterated local search on `estimate`, within `clock`: hundreds of candidates a second
-        where the LP scores one in seconds (large benchmark: 4-9 s per LP).
+        """Iterated local search on `rank` (the estimate, or its money for cost), within `clock`:
+        hundreds of candidates a second where the LP scores one in seconds (large benchmark: 4-9 s
+        per LP).
 
         Under a budget, drives may stay at home only once half the time has not brought the
         convoys within it: leaving one home saves the most money at once, so a search allowed it
         from the start takes it first (large benchmark under $150,000 at 60 s: 866.9 h with every
-        drive on the move, 893.9-916.9 h when drives could stay home from the start)."""
+        drive on the move, 893.9-916.9 h when drives could stay home from the start, 878.0-903.4 h
+        as here)."""
         if self.budget is None or self.parking:
             return self._descend(convoys, clock)
         left = clock.remaining()
@@ -483,9 +485,9 @@ class ConvoySearch:
     def neighbours(self, convoys: list[Convoy]) -> list[list[Convoy]]:
         """Move one drive to another cycle (alone, or a departure later than the convoy it left) or
         into another convoy; shift a convoy's first departure. Once `parking`, for cost or over the
-        budget also leave a drive at home, and with one at home send it out again: every drive on the move
-        costs trips, and a budget can be too small for them all (large benchmark under $120,000:
-        no plan at 60 s without these moves). Distinct up to identical drives."""
+        budget also leave a drive at home, and with one at home send it out again: every drive on
+        the move costs trips, and a budget can be too small for them all (large benchmark under
+        $120,000: no plan at 60 s without these moves). Distinct up to identical drives."""
         out: dict[tuple[Any, ...], list[Convoy]] = {}
         if self.parking:
             parked = sum(len(c.units) for c in convoys) < len(self.form.drives)
