@@ -41,7 +41,7 @@ from transferplan.search import (
     delivered_tb,
     minimise_makespan,
     pool_bracket,
-    pool_solution,
+    pool_check,
     pooled_bound,
     pooled_cost,
     pruned,
@@ -918,7 +918,7 @@ def test_the_pools_routes_drive_by_drive_beat_the_convoys_on_the_medium_benchmar
     drive, is a plan of 320.1 h once its routes are timed exactly, and the replay accepts it."""
     plan = Plan.model_validate(generate("medium", 0))
     hour = Fraction(HOUR)
-    pooled = pool_solution(plan, 320 * hour, Fraction(32607, 100) * hour, Mode(), "highs", Clock(120))
+    _, pooled = pool_check(plan, 320 * hour, Fraction(32607, 100) * hour, Mode(), "highs", Clock(120))
     assert pooled is not None
     grid = build_grid(plan, 720 * hour)
     routes = unpool(plan, pooled.formulation, pooled.solution.values, grid)

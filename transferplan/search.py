@@ -494,25 +494,6 @@ def pooled_bound(
     return best
 
 
-def pool_solution(
-    plan: Plan,
-    by: Fraction,
-    top: Fraction,
-    base: Mode,
-    backend: str,
-    clock: Clock,
-    resolution: Fraction | None = None,
-) -> Found | None:
-    """A solution of the drive-pool MIP delivering everything by `by`, before `top` (on the plan's
-    grid up to `by`, which ends there, or steps of `resolution`), or None. Its drive counts are
-    the raw material of unpool.py.
-
-    `by` itself ends the grid: the next event can be far later (medium benchmark: a target of
-    311.8 h was 320 h on the event grid, whose pool solution gave the 318.2 h plan again; by
-    311.8 h itself, 314.8 h)."""
-    return pool_check(plan, by, top, base, backend, clock, resolution)[1]
-
-
 def pool_check(
     plan: Plan,
     by: Fraction,
@@ -522,7 +503,14 @@ def pool_check(
     clock: Clock,
     resolution: Fraction | None = None,
 ) -> tuple[Status, Found | None]:
-    """`pool_solution` with its verdict: a solution, none (proven), or unknown within `clock`."""
+    """A solution of the drive-pool MIP delivering everything by `by`, before `top` (on the plan's
+    grid up to `by`, which ends there, or steps of `resolution`), with its verdict: feasible,
+    none (proven, or `by` not before `top`), or unknown within `clock`. Its drive counts are the
+    raw material of unpool.py.
+
+    `by` itself ends the grid: the next event can be far later (medium benchmark: a target of
+    311.8 h was 320 h on the event grid, whose pool solution gave the 318.2 h plan again; by
+    311.8 h itself, 314.8 h)."""
     if by >= top:
         return Status.INFEASIBLE, None
     grid = build_grid(plan, by, resolution or plan.resolution)

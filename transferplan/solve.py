@@ -37,7 +37,6 @@ from .search import (
     model_is_exact,
     pool_bracket,
     pool_check,
-    pool_solution,
     pooled_bound,
     pooled_cost,
     pruned,
@@ -583,7 +582,7 @@ class _Optimiser:
             target = min(top, target or top) * (1 - UNPOOL_STEP)
             if target <= self.inflow:
                 break
-            pooled = pool_solution(self.plan, target, top, self.base, self.backend, clock, resolution)
+            _, pooled = pool_check(self.plan, target, top, self.base, self.backend, clock, resolution)
             if pooled is None:
                 break
             routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
