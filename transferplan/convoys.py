@@ -18,7 +18,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -67,8 +67,8 @@ def cycles(plan: Plan, home: str) -> list[tuple[str, ...]]:
 class Itineraries:
     """Turns convoys into each unit's departures (unit, route, time), couriers permitting."""
 
-    def __init__(self, form: Formulation, queue: bool = False):
-        self.form, self.plan, self.queue = form, form.plan, queue
+    def __init__(self, form: Formulation, queue: bool = False, priced: bool = False):
+        self.form, self.plan, self.queue, self.priced = form, form.plan, queue, priced
         # the simulation runs in float seconds: Fraction comparisons were most of its time
         self.points = [float(t) for t in form.grid.points]
         self.by_route: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -88,7 +88,8 @@ class Itineraries:
             writes |= write_sites
             reads |= read_sites
         self.write_sites, self.read_sites = writes - reads, reads
-        # what the last simulation's departures cost: (seconds, money), each when it was spent
+        # what the last simulation's departures cost, when `priced` (it is a quarter of the
+        # estimate's time): (seconds, money), each when it was spent
         self.spent: list[tuple[float, float]] = []
 
     def dwell(
@@ -187,19 +188,19 @@ class Itineraries:
                 # 300 s: 773 h, against 833 h with dwells in grid time)
                 free = ranked[: bisect.bisect_right(ready_by, dep.depart_point)]
                 if dep.depart_point >= point and len(free) >= need:
-                    money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
-                    money += 0.0 if aboard[j] else float(route.cost_per_trip)
+                    if self.priced:
+                        money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
+                        money += 0.0 if aboard[j] else float(route.cost_per_trip)
+                        for _, i in free[:need]:
+                            if pool[i][0] != route.from_:  # it came alone: a trip of its own
+                                money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
+                        if index not in started:
+                            started.add(index)
+                            units = [form.by_name[u] for u in convoy.units]
+                            money += sum(float(plan.drives[d.type].cost_each) * d.count for d in units)
+                        spent.append((float(dep.time), money))
                     for _, i in free[:need]:
-                        if pool[i][0] != route.from_:  # it came alone: a trip of its own
-                            money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
                         pool[i][0], pool[i][1] = route.to, dep.arrive_point
-                    if index not in started:
-                        started.add(index)
-                        money += sum(
-                            float(plan.drives[form.by_name[u].type].cost_each) * form.by_name[u].count
-                            for u in convoy.units
-                        )
-                    spent.append((float(dep.time), money))
                     if carry:
                         spare[j] += need * carry - count
                     aboard[j] += count
@@ -286,7 +287,10 @@ class ConvoySearch:
         # scores each, a drive leaving once its own load could be written is filled with what fits
         # (medium benchmark at 5 s: 340.8 h unqueued, 352.1 h queued; large: 848 h queued, 896 h not)
         self.estimated = len(self.form.model.lb) > IMPROVE_ABOVE
-        self.itineraries = Itineraries(self.form, queue=self.estimated)
+        # money is counted only where it ranks convoys: under a budget, or for cost
+        self.itineraries = Itineraries(
+            self.form, queue=self.estimated, priced=self.budget is not None or self.due is not None
+        )
         self.random = random.Random(seed)
         self.evaluations = 0
         self.last_seconds = 0.0  # how long the last `score` took, build and LP
@@ -299,22 +303,19 @@ class ConvoySearch:
         for c in self.form.flows.values():
             self.awaited[c.to] += c.size / TB
         self.online: dict[str, list[float]] = {}
-        # and what those links cost by each point, busy from the start as the estimate has them
-        money, self.link_money = 0.0, [0.0]
-        for i in range(self.form.n):
-            for name, link in self.form.links.items():
-                if link.to in self.awaited:
-                    tb = float(link.rate) * HOUR / TB * self.form.open[name][i]
-                    money += tb * float(plan.links[name].cost_per_gb) * TB / 1e9
-            self.link_money.append(money)
+        # and what those links cost in each interval, busy from the start as the estimate has them
+        paid = [0.0] * self.form.n
         for site in self.awaited:
             running, cumulative = 0.0, [0.0]
             for i in range(self.form.n):
                 for name, link in self.form.links.items():
                     if link.to == site:
-                        running += float(link.rate) * HOUR / TB * self.form.open[name][i]
+                        tb = float(link.rate) * HOUR / TB * self.form.open[name][i]
+                        running += tb
+                        paid[i] += tb * float(plan.links[name].cost_per_gb) * TB / 1e9
                 cumulative.append(running)
             self.online[site] = cumulative
+        self.link_money = list(itertools.accumulate(paid, initial=0.0))
         # whether drives may stay at home (see `improve`): for cost, from the start where the
         # estimate ranks (where the LP does, it scores bytes, and a drive at home only loses some)
         self.parking = self.due is not None and self.estimated
@@ -365,7 +366,8 @@ class ConvoySearch:
         return money if hours <= self.due else LATE + hours
 
     def _estimate(self, convoys: list[Convoy]) -> tuple[float, float]:
-        """`estimate`, and the money of the departures before that completion and of the links."""
+        """`estimate`, and the money of the departures before that completion and of the links
+        (0 where nothing prices it: no budget, not for cost)."""
         _, reads = self.itineraries.simulate(convoys, routes=False)
         arrived: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for site, when, tb in reads:
@@ -375,6 +377,8 @@ class ConvoySearch:
         for site, awaited in self.awaited.items():
             done, short = self._completion(self.online[site], sorted(arrived[site]), awaited)
             latest, missing = max(latest, done), missing + short
+        if not self.itineraries.priced:
+            return latest / HOUR + missing, 0.0
         until = latest if missing <= 0 else math.inf
         money = sum(paid for when, paid in self.itineraries.spent if when < until)
         money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
@@ -500,17 +504,9 @@ class ConvoySearch:
                 if kind in kinds:
                     continue  # moving an identical drive of the same convoy gives the same plan
                 kinds.add(kind)
-                home = self.form.by_name[unit].start
                 rest = [_without(c, unit) if i == ci else c for i, c in enumerate(convoys)]
-                for cycle in self.homes.get(home, []):
-                    for offset in {0, convoy.offset + 1}:
-                        moved = [c for c in rest if c.units] + [Convoy(cycle, (unit,), offset)]
-                        out.setdefault(self.signature(moved), moved)
-                for other, c in enumerate(rest):
-                    if other != ci and c.units and self.form.by_name[c.units[0]].start == home:
-                        joined = [x if i != other else replace(x, units=(*x.units, unit)) for i, x in enumerate(rest)]
-                        joined = [x for x in joined if x.units]
-                        out.setdefault(self.signature(joined), joined)
+                for moved in self._placed(rest, unit, {0, convoy.offset + 1}, left=ci):
+                    out.setdefault(self.signature(moved), moved)
             for delta in (1, -1):
                 if convoy.offset + delta >= 0:
                     shifted = [x if i != ci else replace(x, offset=x.offset + delta) for i, x in enumerate(convoys)]
@@ -536,13 +532,22 @@ class ConvoySearch:
             if drive.name in moving or drive.kind in kinds:
                 continue
             kinds.add(drive.kind)
-            for cycle in self.homes.get(drive.start, []):
-                sent = [*convoys, Convoy(cycle, (drive.name,))]
+            for sent in self._placed(convoys, drive.name, (0,)):
                 out.setdefault(self.signature(sent), sent)
-            for ci, convoy in enumerate(convoys):
-                if self.form.by_name[convoy.units[0]].start == drive.start:
-                    joined = [replace(x, units=(*x.units, drive.name)) if i == ci else x for i, x in enumerate(convoys)]
-                    out.setdefault(self.signature(joined), joined)
+
+    def _placed(
+        self, rest: list[Convoy], unit: str, offsets: Iterable[int], left: int | None = None
+    ) -> Iterator[list[Convoy]]:
+        """`rest` with `unit` added: alone on each cycle from its home (from each of `offsets`),
+        then into each convoy from its home but the one it `left`. Convoys left empty go."""
+        home = self.form.by_name[unit].start
+        for cycle in self.homes.get(home, []):
+            for offset in offsets:
+                yield [c for c in rest if c.units] + [Convoy(cycle, (unit,), offset)]
+        for other, c in enumerate(rest):
+            if other != left and c.units and self.form.by_name[c.units[0]].start == home:
+                joined = [x if i != other else replace(x, units=(*x.units, unit)) for i, x in enumerate(rest)]
+                yield [x for x in joined if x.units]
 
     def signature(self, convoys: list[Convoy]) -> tuple[Any, ...]:
         """The same for convoys that differ only in which identical drives they hold."""
