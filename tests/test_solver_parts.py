@@ -70,21 +70,44 @@ def make_plan(name: str, **sections: Any) -> Plan:
     return Plan.model_validate({"name": name, "start": START, **sections})
 
 
-def lane_plan(carry: int = 1, drives: int = 2, leg: int = 0, tb: int | None = None) -> Plan:
-    """One source 10 h from the GPU site by a route each way, departures every hour on the hour,
-    one courier (at `leg` dollars a trip); drives of 10 TB written and read at 2 GB/s (7.2 TB/h, so
-    25/18 h a drive); `tb` at the source (10 TB a drive unless given)."""
+def lane_plan(
+    carry: int = 1,
+    drives: int = 2,
+    leg: int = 0,
+    tb: int | None = None,
+    bays: int = 1,
+    out: dict[str, Any] | None = None,
+    back: dict[str, Any] | None = None,
+) -> Plan:
+    """One source 10 h from the GPU site by a route each way, departures every hour on the hour
+    (or `out` and `back`), one courier (at `leg` dollars a trip); drives of 10 TB written and read
+    at 2 GB/s (7.2 TB/h, so 25/18 h a drive); `tb` at the source (10 TB a drive unless given), which
+    has `bays` bays, the GPU site one."""
     every: dict[str, Any] = {"first": "00:00", "every": "1 h"}
     price = {"cost_per_courier": leg} if leg else {}
     return make_plan(
         "lane",
-        sites={"src": {"bays": 1}, "gpu": {"bays": 1}},
+        sites={"src": {"bays": bays}, "gpu": {"bays": 1}},
         datasets={"d": {"at": "src", "to": "gpu", "size": f"{tb or 10 * drives} TB"}},
         drives={"ssd": {"capacity": "10 TB", "write_rate": "2 GB/s", "read_rate": "2 GB/s", "fleet": {"gpu": drives}}},
         couriers={"staff": {"fleet": {"gpu": 1}, "carry": carry}},
         routes={
-            "out": {"from": "gpu", "to": "src", "transit": "10 h", "departures": every, "courier": "staff", **price},
-            "back": {"from": "src", "to": "gpu", "transit": "10 h", "departures": every, "courier": "staff", **price},
+            "out": {
+                "from": "gpu",
+                "to": "src",
+                "transit": "10 h",
+                "departures": out or every,
+                "courier": "staff",
+                **price,
+            },
+            "back": {
+                "from": "src",
+                "to": "gpu",
+                "transit": "10 h",
+                "departures": back or every,
+                "courier": "staff",
+                **price,
+            },
         },
         horizon="3 days",
     )

@@ -46,6 +46,7 @@ from .search import (
 )
 from .timegrid import Grid, build_grid
 from .unpool import departure_counts, unpool
+from .warm import warm_routes
 
 __all__ = ["solve", "Progress"]
 
@@ -61,6 +62,7 @@ def solve(
     baselines: bool = True,
     progress: Callable[[Progress], None] | None = None,
     workers: int | None = None,
+    warm_start: Result | None = None,
 ) -> Result:
     """Compute the optimal plan (makespan or cost objective, per `plan.objective`).
 
@@ -73,6 +75,9 @@ def solve(
     workers: processes at once: with 2, the drive-pool bound runs in a child process beside the
         search for plans, each with the whole time; with 1, one after the other. Default: 2 where
         the machine has two cores or more.
+    warm_start: a Result found before, of this plan or of a variant of it (see warm.py): its
+        drives' trips, timed for this plan, are where the search starts when they run here, so
+        the answer is never later (or, for cost, dearer) than that plan run under this one.
 
     Returns a Result whose status is optimal, feasible (time ran out before the proof), infeasible
     (with `explanation`) or unknown (time ran out before any plan). Raises ValueError for
@@ -86,7 +91,7 @@ def solve(
         return unsolved_result(plan, "infeasible", blocked, clock)
     if workers is None:
         workers = 2 if (os.cpu_count() or 1) >= 2 else 1
-    optimise = _Optimiser(plan, backend, clock, progress, workers=workers)
+    optimise = _Optimiser(plan, backend, clock, progress, workers=workers, warm=warm_start)
     # the baselines first, within their share: what they leave unused (medium benchmark: network-
     # only is proven impossible in 0.2 s) goes to the main search, which can always use more
     share = Clock(None if time_limit is None else time_limit * BASELINE_SHARE)
@@ -167,9 +172,10 @@ class _Optimiser:
         progress: Callable[[Progress], None] | None,
         base: Mode = Mode(),
         workers: int = 1,
+        warm: Result | None = None,
     ):
         self.plan, self.backend, self.clock, self.progress, self.base = plan, backend, clock, progress, base
-        self.workers = workers
+        self.workers, self.warm = workers, warm
         self.beside: Beside | None = None  # the pool bound's child process, when one runs
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
         self.inflow = bounds.inflow_bound(plan)
@@ -312,15 +318,25 @@ class _Optimiser:
         big = columns > MIP_COLUMNS
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
         makespan = self.plan.objective == "makespan"
-        if drives and columns > CONVOY_ABOVE:
+        if self.warm is not None:
+            best = self.warmed(grid)
+        # after a warm start, the search below goes on from it (medium benchmark, budgets swept
+        # at 20 s: $20,000 gave 385.7 h so, 400.0 h after the convoys' 6 s); a big plan has no
+        # search below but the convoys'
+        started = best is not None and best[0].found is not None and not big
+        if drives and columns > CONVOY_ABOVE and not started:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time.
             # For cost, the convoys' routes are priced by the same LP (`run` minimises cost): a
             # first plan where the exact search alone finds none in minutes
             if big:
-                best = self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
+                convoyed = self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
             else:
-                best = self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS)
+                convoyed = self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS)
+            if best is None or (convoyed is not None and _better(self.plan, convoyed[0], best[0])):
+                best = convoyed
+            elif best[0].found is not None:
+                self.hint = routes_of(best[0].found)  # the start's routes, not the convoys'
         if makespan and not self.grows:
             # the relaxed LP bound first: an honest bound, and where the search starts; no later
             # than a plan already found (a shorter grid, the same bound), on the fine grid if small
@@ -463,9 +479,8 @@ class _Optimiser:
         budget = None if self.clock.limit is None else self.clock.limit * share
         if cap is not None:
             budget = cap if budget is None else min(budget, cap)
-        resolution = None
-        if grid.intervals > CONVOY_INTERVALS and self.plan.resolution is None:
-            resolution = Fraction(-(-int(self.start_horizon / HOUR) // CONVOY_STEPS) * 3600)
+        resolution = self.timing_resolution(grid)
+        if resolution is not None:
             grid = build_grid(self.plan, self.start_horizon, resolution)
         reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "convoys")
         # without a first plan nothing later has a start: the search may then take most of the time
@@ -500,6 +515,28 @@ class _Optimiser:
             if best is None or _better(self.plan, timing[0], best[0]):
                 best, self.hint = timing, routes
         return best
+
+    def timing_resolution(self, grid: Grid) -> Fraction | None:
+        """The coarse grid's step on which fixed routes are timed first, where the plan's own grid
+        is big (large benchmark: an LP of 2.5-5 s per check on it); None: on the plan's own."""
+        if grid.intervals > CONVOY_INTERVALS and self.plan.resolution is None:
+            return Fraction(-(-int(self.start_horizon / HOUR) // CONVOY_STEPS) * 3600)
+        return None
+
+    def warmed(self, grid: Grid) -> tuple[Outcome, Search] | None:
+        """The plan given as a warm start, its drives' trips timed for this plan exactly, or None
+        when they do not run here."""
+        assert self.warm is not None
+        routes = warm_routes(self.plan, grid, self.warm)
+        clock = self.share(WARM_SHARE, of_left=0.8)
+        timing = self.timed(routes, self.start_horizon, self.inflow, self.timing_resolution(grid), of=clock)
+        reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "warm start")
+        if timing is None or timing[0].found is None:
+            reporter.say("the plan given as a start does not run here")
+            return None
+        self.hint = routes
+        reporter.say(f"the plan given as a start delivers by {float(timing[0].found.makespan) / HOUR:.1f} h here")
+        return timing
 
     def timed(
         self,
@@ -1174,6 +1211,8 @@ FINISH_SHARE = 0.05
 the schedule and its replay (large benchmark at 60 s: 1.7 s; with 2 % kept the call ended at 60.2 s)"""
 FINISH_SECONDS = 5.0
 """but never more than this."""
+WARM_SHARE = 0.3
+"""Of the time limit, what timing a warm start's trips may take at most (an LP per check)."""
 CONVOY_ABOVE = 10_000
 """Below about this many columns the exact model is solved outright, faster than convoys are
 searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
