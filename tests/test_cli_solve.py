@@ -328,3 +328,26 @@ def test_verify_exits_2_when_the_result_is_unreadable(tmp_path):
     empty.write_text(Result(status="infeasible", explanation=["too tight"]).to_json())
     none = invoke("verify", QUICK, empty)
     assert none.exit_code == 2 and "holds no plan" in none.stderr
+
+
+def test_warm_start_from_a_saved_result_of_the_plan_before(quick_json, tmp_path):
+    """The quick start at 40 Gbps, started from its 10 Gbps answer (the van's trip at 06:00): the
+    link alone gives 40 x 0.8 = 4 GB/s, 120 TB in 30,000 s = 8.33 h, before the van's first arrival
+    at 12:00, so that is the optimum, and no later than the plan it started from."""
+    saved = tmp_path / "result.json"
+    saved.write_text(quick_json.stdout)
+    before = json.loads(quick_json.stdout)["makespan_hours"]
+    faster = invoke("solve", QUICK, "--set", "links.wan.bandwidth=40 Gbps", "--warm-start", saved, "--format", "json")
+    assert faster.exit_code == 0, faster.output
+    data = json.loads(faster.stdout)
+    assert data["verified"] and data["status"] == "optimal"
+    assert data["makespan_hours"] == pytest.approx(30_000 / 3600, abs=1e-3) and data["makespan_hours"] <= before
+
+
+def test_warm_start_exits_2_when_the_result_is_unusable(tmp_path):
+    missing = invoke("solve", QUICK, "--warm-start", tmp_path / "nothing.json")
+    assert missing.exit_code == 2 and "nothing.json: cannot read it" in missing.stderr
+    empty = tmp_path / "infeasible.json"
+    empty.write_text(Result(status="infeasible", explanation=["too tight"]).to_json())
+    none = invoke("solve", QUICK, "--warm-start", empty)
+    assert none.exit_code == 2 and "holds no plan (status infeasible): nothing to start from" in none.stderr

@@ -212,6 +212,13 @@ EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 3, "unknown": 4}
     "Default: 2 on a machine with two cores or more.",
 )
 @click.option("--no-baselines", is_flag=True, help="Skip the network-only and shipping-only comparison solves.")
+@click.option(
+    "--warm-start",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="RESULT.json",
+    help="Start from a plan solved before (--format json), of this plan or a variant of it: its drives' "
+    "trips are timed for this plan first, so the answer is never worse than that plan run here.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr (errors are still shown).")
 def solve(
     plan_file: Path,
@@ -226,6 +233,7 @@ def solve(
     backend: str,
     workers: int | None,
     no_baselines: bool,
+    warm_start: Path | None,
     quiet: bool,
 ) -> None:
     """Find the fastest (or cheapest) mix of network transfer and drive shipments for a plan.
@@ -245,11 +253,15 @@ def solve(
       transferplan solve examples/quick-start.yaml
       transferplan solve examples/gpu-onboarding.yaml --deadline "10 days" --report onboarding.html
       transferplan solve plan.yaml --set links.wan.bandwidth="40 Gbps" --format json > result.json
+      transferplan solve plan.yaml --set links.wan.bandwidth="40 Gbps" --warm-start result.json
     """
     fields = {"objective": objective, "deadline": deadline, "budget": budget, "resolution": resolution}
     with internal_errors():
         plan = read_plan(plan_file, field_overrides(overrides, **fields))
-        result = _solve_with_progress(plan, time_limit, backend, workers, not no_baselines, quiet)
+        options: dict[str, Any] = {"backend": backend, "baselines": not no_baselines, "workers": workers}
+        if warm_start is not None:
+            options["warm_start"] = read_result(warm_start, "nothing to start from")
+        result = _solve_with_progress(plan, time_limit, quiet, options)
         _print_result(result, output)
         if report is not None:
             _write_report(result, report, quiet)
@@ -259,13 +271,11 @@ def solve(
     sys.exit(EXIT_STATUS[result.status])
 
 
-def _solve_with_progress(
-    plan: Plan, time_limit: float | None, backend: str, workers: int | None, baselines: bool, quiet: bool
-) -> Result:
-    """Run the solver, with a transient status line on stderr when it is a terminal."""
+def _solve_with_progress(plan: Plan, time_limit: float | None, quiet: bool, options: dict[str, Any]) -> Result:
+    """Run the solver with `options`, with a transient status line on stderr when it is a terminal."""
     from .solve import solve as run_solve  # imported here: the solver stack is slow to import
 
-    options: dict[str, Any] = {"backend": backend, "baselines": baselines, "workers": workers}
+    options = dict(options)
     if time_limit is not None:  # otherwise the solver's own default limit applies
         options["time_limit"] = time_limit
     console = Console(stderr=True)
@@ -380,8 +390,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def read_result(result_file: Path) -> Result:
-    """Read a saved JSON result or exit 2 saying why it cannot be used."""
+def read_result(result_file: Path, purpose: str = "nothing to verify") -> Result:
+    """Read a saved JSON result or exit 2 saying why it cannot be used (`purpose`: for what, when it
+    holds no plan)."""
     try:
         result = Result.from_json(result_file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -390,7 +401,7 @@ def read_result(result_file: Path) -> Result:
         first = str(exc).splitlines()
         _unusable(result_file, f"not a transferplan JSON result ({first[1].strip() if len(first) > 1 else exc})")
     if not result.found:
-        _unusable(result_file, f"holds no plan (status {result.status}): nothing to verify")
+        _unusable(result_file, f"holds no plan (status {result.status}): {purpose}")
     return result
 
 
