@@ -27,6 +27,7 @@ from transferplan.whatif import (
     frontier,
     parse_vary,
     plan_data,
+    runner,
     scenarios,
     split_values,
     sweep,
@@ -175,6 +176,34 @@ def test_dask_cluster_gives_the_same_table(quick_start: Plan, local_sweep: Sweep
     assert _figures(remote.to_records()) == _figures(local_sweep.to_records())
 
 
+def test_a_warm_sweep_starts_every_scenario_from_the_first(
+    quick_start: Plan, local_sweep: SweepResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In this process (one worker), each solve is watched: the first scenario is solved first and
+    from nothing, every other from the first's plan. Each quick-start solve is optimal anyway, so
+    the figures are the cold sweep's."""
+    started: list[tuple[str, float | None]] = []
+    real = runner.solve_task
+
+    def watched(task: runner.Task) -> runner.Solved:
+        start = task.warm_start
+        started.append((task.name, None if start is None else start.makespan_hours))
+        return real(task)
+
+    monkeypatch.setattr(runner, "solve_task", watched)
+    warm = sweep(quick_start, AXES, workers=1, warm=True)
+    first = warm.rows[0]
+    assert started[0] == (first.name, None)
+    assert sorted(started[1:]) == sorted((row.name, first.makespan_hours) for row in warm.rows[1:])
+    assert _figures(warm.to_records()) == _figures(local_sweep.to_records())
+
+
+def test_a_warm_sweep_on_the_process_pool_gives_the_same_table(quick_start: Plan, local_sweep: SweepResult) -> None:
+    """The first scenario's Result crosses to the other workers inside their tasks."""
+    warm = sweep(quick_start, AXES, workers=2, warm=True)
+    assert _figures(warm.to_records()) == _figures(local_sweep.to_records())
+
+
 # Compare and the binding limit ----------------------------------------------------------------------
 
 
@@ -285,6 +314,10 @@ def test_cli_budget_with_thousands_commas() -> None:
     assert code == 0
     rows = json.loads(out)["rows"]
     assert sorted(r["values"]["budget"] for r in rows) == ["$1,200", "$2,400"]
+    code, out, _ = _run(
+        "sweep", str(QUICK_START), "--vary", "budget=$1,200;$2,400", "--workers", "1", "--warm", "--format", "json"
+    )
+    assert code == 0 and [r["status"] for r in json.loads(out)["rows"]] == ["optimal", "optimal"]
 
 
 def test_cli_compare(tmp_path: Path) -> None:
@@ -292,6 +325,10 @@ def test_cli_compare(tmp_path: Path) -> None:
     assert code == 0
     rows = json.loads(out)["rows"]
     assert [r["objective"] for r in rows] == ["cost", "cost"] and rows[1]["reused"] is True
+    code, out, _ = _run(
+        "compare", str(QUICK_START), "--set", "links.wan.bandwidth=40 Gbps", "--warm", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["rows"][0]["share_online"] == pytest.approx(1.0)
     code, out, _ = _run("compare", str(QUICK_START), "--format", "csv")
     assert code == 0 and next(csv.DictReader(io.StringIO(out)))["binding"].startswith("link wan saturated")
     code, _, err = _run("compare", str(tmp_path / "missing.yaml"))

@@ -66,6 +66,16 @@ def run_options(func: F) -> F:
     return func
 
 
+def warm_option(func: F) -> F:
+    return click.option(
+        "--warm",
+        is_flag=True,
+        help="Solve the first scenario first and start every other from its plan (as solve --warm-start): none "
+        "is worse than that plan run under it. Put first the value that keeps it runnable (the smallest budget "
+        "or fleet). At most one round of solves more.",
+    )(func)
+
+
 def report_option(func: F) -> F:
     return click.option(
         "--report",
@@ -148,6 +158,7 @@ def _write(text: str, path: Path, quiet: bool) -> None:
 )
 @set_option
 @run_options
+@warm_option
 @report_option
 def sweep(
     plan_file: Path,
@@ -160,6 +171,7 @@ def sweep(
     backend: str,
     output: str,
     quiet: bool,
+    warm: bool,
     report: Path | None,
 ) -> None:
     """Solve the plan once for every combination of the --vary values, in parallel, best first.
@@ -180,6 +192,7 @@ def sweep(
       transferplan sweep examples/quick-start.yaml \\
           --vary links.wan.bandwidth="10 Gbps,40 Gbps" --vary drives.ssd-30.fleet.lab=2,4,8
       transferplan sweep plan.yaml --vary budget='$1,200;$2,400' --vary deadline="10 days;14 days" --paired
+      transferplan sweep plan.yaml --vary budget='$10,000;$15,000;$20,000' --warm
       transferplan sweep plan.yaml --vary routes.van.departures.every="12 h,24 h" --format csv > sweep.csv
       transferplan sweep plan.yaml --vary links.wan.bandwidth=10Gbps,40Gbps --executor tcp://scheduler:8786
     """
@@ -199,6 +212,7 @@ def sweep(
                 time_limit=time_limit,
                 backend=backend,
                 progress=progress,
+                warm=warm,
             )
         if output == "json":
             click.echo(result.to_json())
@@ -221,6 +235,7 @@ def sweep(
 )
 @set_option
 @run_options
+@warm_option
 def compare(
     plan_files: tuple[Path, ...],
     overrides: tuple[str, ...],
@@ -230,6 +245,7 @@ def compare(
     backend: str,
     output: str,
     quiet: bool,
+    warm: bool,
 ) -> None:
     """Solve several plans and show them side by side, in the order given.
 
@@ -241,6 +257,7 @@ def compare(
     Example:
       transferplan compare plans/one-courier.yaml plans/two-couriers.yaml
       transferplan compare a.yaml b.yaml --set objective=cost --format json
+      transferplan compare plan.yaml plan-40g.yaml plan-more-drives.yaml --warm
     """
     from .whatif import compare as run_compare
 
@@ -248,7 +265,13 @@ def compare(
         plans = [read_plan(path, overrides) for path in plan_files]
         with executor_at(address) as executor, progress_bar(quiet, "compare") as progress:
             rows = run_compare(
-                plans, executor=executor, workers=workers, time_limit=time_limit, backend=backend, progress=progress
+                plans,
+                executor=executor,
+                workers=workers,
+                time_limit=time_limit,
+                backend=backend,
+                progress=progress,
+                warm=warm,
             )
         rows = [row.model_copy(update={"name": str(path)}) for row, path in zip(rows, plan_files, strict=True)]
         if output == "json":

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, Literal
 
@@ -95,6 +95,8 @@ class Task:
     time_limit: float | None = 60.0
     backend: str = "auto"
     keep_result: bool = False
+    warm_start: Result | None = field(default=None, compare=False)
+    """A plan solved before, the solve's start (`solve(..., warm_start=)`)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,9 @@ def solve_task(task: Task) -> Solved:
 
     plan = plan_from_data(apply_overrides(task.data, task.overrides))
     # one process per scenario: the scenarios already fill the cores
-    result = solve(plan, time_limit=task.time_limit, backend=task.backend, baselines=False, workers=1)
+    result = solve(
+        plan, time_limit=task.time_limit, backend=task.backend, baselines=False, workers=1, warm_start=task.warm_start
+    )
     row = row_from(plan, result, task.name, dict(task.values))
     return Solved(row, result if task.keep_result else None)
 
@@ -150,8 +154,11 @@ class Runner:
             self._own = ProcessPoolExecutor(max_workers=min(self.workers, distinct), mp_context=context)
         return self._own
 
-    def run(self, tasks: Sequence[Task], progress: RowProgress | None = None) -> list[Solved]:
-        """Solve every task; identical ones (same key) once. Results come back in task order."""
+    def run(self, tasks: Sequence[Task], progress: RowProgress | None = None, warm: bool = False) -> list[Solved]:
+        """Solve every task; identical ones (same key) once. Results come back in task order.
+
+        `warm`: the first task is solved first, and every other starts from its plan (when it has
+        one): none is then worse than that plan run under it, at the cost of at most one round."""
         first: dict[str, int] = {}
         for i, task in enumerate(tasks):
             first.setdefault(task.key, i)
@@ -167,6 +174,13 @@ class Runner:
             if progress is not None:
                 progress(done, total, out.row)
 
+        if warm and len(unique) > 1:
+            lead = min(unique)
+            kept = replace(unique.pop(lead), keep_result=True)
+            out = solve_task(kept) if pool is None else pool.submit(solve_task, kept).result()
+            finished(lead, out if tasks[lead].keep_result else Solved(out.row))
+            if out.result is not None and out.result.found:
+                unique = {i: replace(task, warm_start=out.result) for i, task in unique.items()}
         if pool is None:
             for i, task in unique.items():
                 finished(i, solve_task(task))

@@ -106,6 +106,7 @@ def sweep(
     time_limit: float | None = 60.0,
     backend: str = "auto",
     progress: RowProgress | None = None,
+    warm: bool = False,
 ) -> SweepResult:
     """Solve every scenario of `axes` (see `scenarios`) without baselines, in parallel.
 
@@ -117,6 +118,9 @@ def sweep(
         local spawn process pool of `workers` processes (default: all cores).
     time_limit: seconds per scenario.
     progress: called as ``progress(done, total, row)`` as scenarios finish.
+    warm: solve the first scenario first and start every other from its plan (see `Runner.run`):
+        with the axis's values in the order that keeps it runnable (budgets or fleets rising, say),
+        no scenario is worse than it, whatever each search reaches in its time.
 
     Raises PlanError (before solving anything) naming each override that gives an invalid plan.
     """
@@ -127,7 +131,7 @@ def sweep(
     items = scenarios(data, axes, paired)
     tasks = tasks_for(data, items, time_limit, backend)
     with Runner(executor, workers) as runner:
-        solved = runner.run(tasks, progress)
+        solved = runner.run(tasks, progress, warm=warm)
     base = plan if isinstance(plan, Plan) else items[0].plan
     return SweepResult(
         plan=base.name,
@@ -149,11 +153,13 @@ def compare(
     time_limit: float | None = 60.0,
     backend: str = "auto",
     progress: RowProgress | None = None,
+    warm: bool = False,
 ) -> list[ScenarioRow]:
     """Solve each plan (files are loaded with `overrides`) and return one row each, in the given order.
 
     Each row has the makespan, cost, share online, drives and trips used, and the binding limit
     (see `transferplan.whatif.binding`). Plans run in parallel as in `sweep`; identical plans once.
+    `warm`: the first plan is solved first, and the others start from its plan (as in `sweep`).
     """
     loaded = [p if isinstance(p, Plan) else load(p, tuple(overrides)) for p in plans]
     names = _names(plans, loaded)
@@ -162,7 +168,7 @@ def compare(
         for p, name in zip(loaded, names, strict=True)
     ]
     with Runner(executor, workers) as runner:
-        return [s.row for s in runner.run(tasks, progress)]
+        return [s.row for s in runner.run(tasks, progress, warm=warm)]
 
 
 def _names(plans: Sequence[Plan | str | Path], loaded: Sequence[Plan]) -> list[str]:
