@@ -48,10 +48,14 @@ def late() -> tuple[Result, frozenset[tuple[str, str, Fraction]]]:
 
 def test_a_saved_results_trips_are_read_back_as_the_plans_departures() -> None:
     """The late plan's four trips, from the Result's floats of hours, are the exact departures
-    they were made of."""
+    they were made of; read by a plan that starts earlier, they are as many hours later in it."""
     result, routes = late()
     plan = lane_plan(carry=2, drives=2)
     assert warm_routes(plan, build_grid(plan, plan.horizon), result) == routes  # type: ignore[arg-type]
+    # a variant starting 2 h earlier (22:00 the day before): the same trips, 2 h later in its hours
+    earlier = plan.replace(start="2026-11-30T22:00Z")
+    later = {(drive, route, t + 2 * HOUR) for drive, route, t in routes}
+    assert warm_routes(earlier, build_grid(earlier, earlier.horizon), result) == later  # type: ignore[arg-type]
 
 
 def test_a_drive_with_a_trip_the_variant_lacks_stays_at_home() -> None:

@@ -13,6 +13,7 @@ and rates may have changed).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from fractions import Fraction
 
 from .result import Result
@@ -29,7 +30,9 @@ def warm_routes(plan: Plan, grid: Grid, result: Result) -> frozenset[tuple[str, 
     A drive's trips are taken whole or not at all: a drive whose type or start differs in `plan`,
     or one of whose trips `plan` has no departure for (a route renamed or rescheduled, a departure
     past the horizon), stays at home. A result without shipments gives the empty set: no drive
-    moves."""
+    moves. Where both have a `start`, the result's hours are read from its own (a variant may
+    start later: the same trips are then earlier in its hours)."""
+    shift = _offset(plan, result)
     drives = {name: (type_name, start) for name, type_name, start in plan.drive_names()}
     was = {d.name: (d.type, d.start_site) for d in result.drives}
     times: dict[str, list[Fraction]] = defaultdict(list)
@@ -39,7 +42,7 @@ def warm_routes(plan: Plan, grid: Grid, result: Result) -> frozenset[tuple[str, 
     broken: set[str] = set()
     for route in result.routes:
         for dep in route.departures:
-            at = _departure(times.get(route.name, []), dep.hours)
+            at = _departure(times.get(route.name, []), dep.hours * 3600 + shift)
             for drive in dep.drive_names:
                 if at is None or drive not in drives or was.get(drive, drives[drive]) != drives[drive]:
                     broken.add(drive)
@@ -48,8 +51,15 @@ def warm_routes(plan: Plan, grid: Grid, result: Result) -> frozenset[tuple[str, 
     return frozenset(trip for drive, taken in trips.items() if drive not in broken for trip in taken)
 
 
-def _departure(times: list[Fraction], hours: float) -> Fraction | None:
-    """The departure among `times` (seconds) at `hours`, or None."""
-    seconds = Fraction(hours * 3600)
+def _offset(plan: Plan, result: Result) -> float:
+    """Seconds from `plan`'s start to `result`'s (0 unless both have one)."""
+    if plan.start is None or result.start is None:
+        return 0.0
+    return (datetime.fromisoformat(result.start) - plan.start).total_seconds()
+
+
+def _departure(times: list[Fraction], at: float) -> Fraction | None:
+    """The departure among `times` at `at` (seconds), or None."""
+    seconds = Fraction(at)
     near = min(times, key=lambda t: abs(t - seconds), default=None)
     return near if near is not None and abs(near - seconds) <= TOLERANCE else None
