@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 
+from tests.benchmarks.generate import generate
 from tests.test_solver_parts import lane_plan
 from transferplan.assemble import verified_result
 from transferplan.formulation import HOUR, Formulation, Mode
@@ -138,3 +139,29 @@ def test_without_the_exact_stages_only_a_start_gives_a_plan(monkeypatch: pytest.
     assert said == ["the plan given as a start delivers by 26.8 h here"]
     assert warm.status == "optimal" and warm.verified
     assert warm.makespan_hours == pytest.approx(22 + 2 * READ, abs=1e-3)
+
+
+def test_a_start_whose_drives_all_stay_home_leaves_the_convoys_their_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The medium benchmark with every link to the GPU site at 40 Gbps, so that the links alone
+    deliver within the horizon; the start is a result of another plan (the lane plan's drives
+    and routes are not this plan's). Its network-only plan runs here, but it is no start for the
+    drives: the convoys are still searched (here only counted, and made to find nothing)."""
+    solver = importlib.import_module("transferplan.solve")
+    calls: list[float] = []
+    monkeypatch.setattr(solver._Optimiser, "convoys", lambda self, grid, share, **kw: calls.append(share))
+    data = generate("medium", 0)
+    for link in data["links"].values():
+        if link["to"] == "gpu-site":
+            link["bandwidth"] = "40 Gbps"
+    plan = Plan.model_validate(data)
+    said: list[str] = []
+    result, _ = late()
+    answer = solve(
+        plan,
+        time_limit=20,
+        baselines=False,
+        warm_start=result,
+        progress=lambda p: said.append(p.message) if p.phase == "warm start" else None,
+    )
+    assert len(said) == 1 and said[0].startswith("the plan given as a start delivers by")
+    assert calls and answer.found and answer.verified

@@ -322,8 +322,9 @@ class _Optimiser:
             best = self.warmed(grid)
         # after a warm start, the search below goes on from it (medium benchmark, budgets swept
         # at 20 s: $20,000 gave 385.7 h so, 400.0 h after the convoys' 6 s); a big plan has no
-        # search below but the convoys'
-        started = best is not None and best[0].found is not None and not big
+        # search below but the convoys'. A start none of whose drives travel here (a result of
+        # another plan, say) is no start for the drives: the convoys still run.
+        started = best is not None and best[0].found is not None and not big and bool(self.hint)
         if drives and columns > CONVOY_ABOVE and not started:
             # a big plan's convoys are timed on the plan's own grid only after the bounds: that
             # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time.
