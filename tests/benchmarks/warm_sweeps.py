@@ -7,7 +7,8 @@ that more money, or another courier, buys nothing, or even costs time. Warm, the
 is solved first and every other starts from its plan. Sweeps (medium benchmark, seed 0):
 
 - budget: $10,000, $15,000, $20,000 (its fastest plans found cost more);
-- couriers: lane 1's courier pool at 1, 2 and 3 couriers.
+- couriers: lane 1's courier pool at 1, 2 and 3 couriers;
+- deadline: as a cost plan, by 20, 25 and 30 days (the tightest first: its plan meets the others).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from tests.benchmarks.generate import generate
 from transferplan.schema import Plan
 from transferplan.whatif import sweep
 
-SWEEPS = {
-    "budget": {"budget": ["$10,000", "$15,000", "$20,000"]},
-    "couriers": {"couriers.couriers-src-01.fleet.gpu-site": ["1", "2", "3"]},
+SWEEPS: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {
+    "budget": ({}, {"budget": ["$10,000", "$15,000", "$20,000"]}),
+    "couriers": ({}, {"couriers.couriers-src-01.fleet.gpu-site": ["1", "2", "3"]}),
+    "deadline": ({"objective": "cost"}, {"deadline": ["20 days", "25 days", "30 days"]}),
 }
+"""name -> (fields of the medium benchmark changed for the sweep, its axes)"""
 
 
 def main() -> None:
@@ -39,10 +42,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sweeps", default=",".join(SWEEPS))
     args = parser.parse_args()
-    plan = Plan.model_validate(generate("medium", 0))
     console = Console()
     for name in args.sweeps.split(","):
-        axes = SWEEPS[name]
+        fields, axes = SWEEPS[name]
+        plan = Plan.model_validate({**generate("medium", 0), **fields})
         runs = {}
         for warm in (False, True):
             started = time.perf_counter()
