@@ -1568,3 +1568,27 @@ def test_a_plan_made_by_a_check_is_made_cheaper_only_by_plans_that_deliver_every
     assert delivered_tb(cheapest.formulation, cheapest.solution) == pytest.approx(20, rel=1e-6)
     result = verified_result(plan, taken[0], cheapest, None, Clock(None), 0)
     assert result.verified, result.violations[:3]
+
+
+def test_a_plan_with_no_horizon_is_searched_within_its_first_plans_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lane plan (carry 2, two drives) without its horizon: the first plan, found as the
+    horizon grows, is the optimum: both drives out at 0 h, written one after the other by 12.78 h,
+    back at 13 h, in at 23 h and read by 23 + 2 x 25/18 = 25.78 h. Its completion rounded up to a
+    day, 48 h, is then the horizon, and the stages that need one run (the relaxed bound among
+    them), where with the horizon growing they were skipped."""
+    solver = importlib.import_module("transferplan.solve")
+    bounded: list[float] = []
+    real = solver.relaxed_bound
+
+    def watched(plan: Plan, top: Fraction, *args: Any) -> Fraction | None:
+        bounded.append(float(top) / HOUR)
+        return real(plan, top, *args)
+
+    monkeypatch.setattr(solver, "relaxed_bound", watched)
+    plan = lane_plan(carry=2, drives=2).replace(horizon=None)
+    said: list[str] = []
+    result = solve(plan, time_limit=30, baselines=False, progress=lambda p: said.append(p.message))
+    assert "a horizon of 48 h holds the plan: the search is within it" in said
+    assert bounded and max(bounded) <= 48
+    assert result.status == "optimal" and result.verified
+    assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)

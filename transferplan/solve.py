@@ -307,6 +307,9 @@ class _Optimiser:
         finishes decides optimality; earlier stages are proven only against their units or routes.
         """
         best: tuple[Outcome, Search] | None = None
+        convoyed_first = False  # the convoys searched already (for a horizon: `fitted`)
+        if self.grows and self.plan.objective == "makespan":
+            best, convoyed_first = self.fitted()
         if self.plan.objective == "cost" and not self.grows and self.workers > 1:
             # beside the whole search: its LP can take longer than a share of the time (the
             # medium benchmark as a cost plan on its 30-day grid: 8 s, whatever the LP method)
@@ -319,21 +322,16 @@ class _Optimiser:
         drives = self.plan.routes and self.plan.drives and self.base.use_drives
         makespan = self.plan.objective == "makespan"
         if self.warm is not None:
-            best = self.warmed(grid)
+            warmed = self.warmed(grid)
+            if best is None or (warmed is not None and _better(self.plan, warmed[0], best[0])):
+                best = warmed
         # after a warm start, the search below goes on from it (medium benchmark, budgets swept
         # at 20 s: $20,000 gave 385.7 h so, 400.0 h after the convoys' 6 s); a big plan has no
         # search below but the convoys'. A start none of whose drives travel here (a result of
         # another plan, say) is no start for the drives: the convoys still run.
         started = best is not None and best[0].found is not None and not big and bool(self.hint)
-        if drives and columns > CONVOY_ABOVE and not started:
-            # a big plan's convoys are timed on the plan's own grid only after the bounds: that
-            # is slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time.
-            # For cost, the convoys' routes are priced by the same LP (`run` minimises cost): a
-            # first plan where the exact search alone finds none in minutes
-            if big:
-                convoyed = self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
-            else:
-                convoyed = self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS)
+        if drives and columns > CONVOY_ABOVE and not started and not convoyed_first:
+            convoyed = self.first_convoys(grid, big)
             if best is None or (convoyed is not None and _better(self.plan, convoyed[0], best[0])):
                 best = convoyed
             elif best[0].found is not None:
@@ -516,6 +514,49 @@ class _Optimiser:
             if best is None or _better(self.plan, timing[0], best[0]):
                 best, self.hint = timing, routes
         return best
+
+    def first_convoys(self, grid: Grid, big: bool) -> tuple[Outcome, Search] | None:
+        """The convoys' plan, the first of a plan big enough for them (`convoys`)."""
+        # a big plan's convoys are timed on the plan's own grid only after the bounds: that is
+        # slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time. For
+        # cost, the convoys' routes are priced by the same LP (`run` minimises cost): a first plan
+        # where the exact search alone finds none in minutes
+        if big:
+            return self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
+        return self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS)
+
+    def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
+        """A plan with neither horizon nor deadline: the first plan on the guessed horizon from the
+        convoys where the plan is big enough for them, else as the horizon doubles from the guess
+        (the ladder's first stage, coarse where the grid is big). Its completion, rounded up to a
+        day, is then the horizon: it holds the optimum (no plan needs the time after its last
+        byte), and the stages that need a fixed horizon can run. The medium benchmark without its
+        horizon at 60 s: 310.4 h, bound 304 h, where with the horizon growing through the exact
+        stages only, 468.0 h, bound 261 h. Also whether the convoys were searched; no plan (None)
+        leaves the horizon growing."""
+        grid = build_grid(self.plan, self.start_horizon)
+        columns = estimated_columns(self.plan, grid.intervals, None)
+        by_convoys = bool(self.plan.routes and self.plan.drives and self.base.use_drives) and columns > CONVOY_ABOVE
+        if by_convoys:
+            first = self.first_convoys(grid, columns > MIP_COLUMNS)
+            if first is None or first[0].found is None:
+                return None, True
+            outcome, search = first
+        else:
+            limit = unit_ladder(self.plan)[0] if self.base.use_drives else None
+            resolution = self.coarse_resolution(grid)
+            mode = replace(self.base, unit_limit=limit)
+            outcome, search = self.run(mode, clock=self.share(FIT_SHARE, of_left=0.5), resolution=resolution)
+            if outcome.found is None:
+                return None, False
+            outcome.proven = outcome.proven and limit is None and resolution is None
+            self.candidates.append((outcome, search))
+            self.hint = routes_of(outcome.found)
+        assert outcome.found is not None
+        self.start_horizon = min(MAX_HORIZON, -(-outcome.found.makespan // DAY) * DAY)
+        self.grows = False
+        search.say(f"a horizon of {float(self.start_horizon) / HOUR:.0f} h holds the plan: the search is within it")
+        return (outcome, search), by_convoys
 
     def timing_resolution(self, grid: Grid) -> Fraction | None:
         """The coarse grid's step on which fixed routes are timed first, where the plan's own grid
@@ -1212,6 +1253,8 @@ FINISH_SHARE = 0.05
 the schedule and its replay (large benchmark at 60 s: 1.7 s; with 2 % kept the call ended at 60.2 s)"""
 FINISH_SECONDS = 5.0
 """but never more than this."""
+FIT_SHARE = 0.3
+"""Of the time limit, what the first plan of a plan with no horizon may take (`fitted`)."""
 WARM_SHARE = 0.3
 """Of the time limit, what timing a warm start's trips may take at most (an LP per check)."""
 CONVOY_ABOVE = 10_000
