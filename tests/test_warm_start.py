@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,19 @@ def late() -> tuple[Result, frozenset[tuple[str, str, Fraction]]]:
     return result, routes
 
 
+def warm_solve(plan: Plan, start: Result, seconds: float, **options: Any) -> tuple[Result, list[str]]:
+    """`solve(plan, warm_start=start)` within `seconds`, without baselines, and what it said of its
+    start (the progress messages of its "warm start" phase)."""
+    said: list[str] = []
+
+    def heard(progress: Progress) -> None:
+        if progress.phase == "warm start":
+            said.append(progress.message)
+
+    answer = solve(plan, time_limit=seconds, baselines=False, warm_start=start, progress=heard, **options)
+    return answer, said
+
+
 def test_a_saved_results_trips_are_read_back_as_the_plans_departures() -> None:
     """The late plan's four trips, from the Result's floats of hours, are the exact departures
     they were made of; read by a plan that starts earlier, they are as many hours later in it."""
@@ -82,13 +96,7 @@ def test_a_variant_starts_from_the_old_plan_and_ends_at_its_own_optimum() -> Non
     at 22 h, read by 22 + 2 x 25/18 = 24.78 h (the GPU site still has one bay)."""
     result, _ = late()
     variant = lane_plan(carry=2, drives=2, bays=2)
-    said: list[str] = []
-
-    def heard(progress: Progress) -> None:
-        if progress.phase == "warm start":
-            said.append(progress.message)
-
-    answer = solve(variant, time_limit=30, baselines=False, warm_start=result, progress=heard)
+    answer, said = warm_solve(variant, result, 30)
     assert said == ["the plan given as a start delivers by 26.8 h here"]
     assert answer.status == "optimal" and answer.verified
     assert answer.makespan_hours == pytest.approx(22 + 2 * READ, abs=1e-3)
@@ -101,14 +109,7 @@ def test_a_start_that_does_not_run_is_said_and_the_solve_goes_on() -> None:
     43 h and read by 43 + 2 x 25/18 = 45.78 h."""
     result, _ = late()
     variant = lane_plan(carry=2, drives=2, out={"first": "20:00", "every": "24 h"})
-    said: list[str] = []
-    answer = solve(
-        variant,
-        time_limit=30,
-        baselines=False,
-        warm_start=result,
-        progress=lambda p: said.append(p.message) if p.phase == "warm start" else None,
-    )
+    answer, said = warm_solve(variant, result, 30)
     assert said == ["the plan given as a start does not run here"]
     assert answer.status == "optimal" and answer.verified
     assert answer.makespan_hours == pytest.approx(43 + 2 * READ, abs=1e-3)
@@ -127,15 +128,7 @@ def test_without_the_exact_stages_only_a_start_gives_a_plan(monkeypatch: pytest.
     variant = lane_plan(carry=2, drives=2, bays=2)
     cold = solve(variant, time_limit=10, baselines=False, workers=2)
     assert cold.status == "unknown" and not cold.found
-    said: list[str] = []
-    warm = solve(
-        variant,
-        time_limit=10,
-        baselines=False,
-        workers=2,
-        warm_start=result,
-        progress=lambda p: said.append(p.message) if p.phase == "warm start" else None,
-    )
+    warm, said = warm_solve(variant, result, 10, workers=2)
     assert said == ["the plan given as a start delivers by 26.8 h here"]
     assert warm.status == "optimal" and warm.verified
     assert warm.makespan_hours == pytest.approx(22 + 2 * READ, abs=1e-3)
@@ -154,14 +147,7 @@ def test_a_start_whose_drives_all_stay_home_leaves_the_convoys_their_turn(monkey
         if link["to"] == "gpu-site":
             link["bandwidth"] = "40 Gbps"
     plan = Plan.model_validate(data)
-    said: list[str] = []
     result, _ = late()
-    answer = solve(
-        plan,
-        time_limit=20,
-        baselines=False,
-        warm_start=result,
-        progress=lambda p: said.append(p.message) if p.phase == "warm start" else None,
-    )
+    answer, said = warm_solve(plan, result, 20)
     assert len(said) == 1 and said[0].startswith("the plan given as a start delivers by")
     assert calls and answer.found and answer.verified
