@@ -319,7 +319,7 @@ class _Optimiser:
         coarse = self.coarse_resolution(grid)
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
-        drives = self.plan.routes and self.plan.drives and self.base.use_drives
+        drives = self.ships
         makespan = self.plan.objective == "makespan"
         if self.warm is not None:
             warmed = self.warmed(grid)
@@ -515,6 +515,12 @@ class _Optimiser:
                 best, self.hint = timing, routes
         return best
 
+    @property
+    def ships(self) -> bool:
+        """Whether drives can travel in this solve: the plan has routes and drives, and the mode
+        uses them."""
+        return bool(self.plan.routes and self.plan.drives and self.base.use_drives)
+
     def first_convoys(self, grid: Grid, big: bool) -> tuple[Outcome, Search] | None:
         """The convoys' plan, the first of a plan big enough for them (`convoys`)."""
         # a big plan's convoys are timed on the plan's own grid only after the bounds: that is
@@ -536,7 +542,7 @@ class _Optimiser:
         leaves the horizon growing."""
         grid = build_grid(self.plan, self.start_horizon)
         columns = estimated_columns(self.plan, grid.intervals, None)
-        by_convoys = bool(self.plan.routes and self.plan.drives and self.base.use_drives) and columns > CONVOY_ABOVE
+        by_convoys = self.ships and columns > CONVOY_ABOVE
         if by_convoys:
             first = self.first_convoys(grid, columns > MIP_COLUMNS)
             if first is None or first[0].found is None:
