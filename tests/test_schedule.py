@@ -9,6 +9,8 @@ import numpy as np
 from transferplan.assemble import verified_result
 from transferplan.backend import Solution, Status
 from transferplan.formulation import HOUR, TB, Formulation, Mode
+from transferplan.result import DriveEvent
+from transferplan.schedule import Op, _emit
 from transferplan.schema import Plan
 from transferplan.search import Clock, Found, Outcome
 from transferplan.solve import solve
@@ -87,3 +89,20 @@ def test_a_drive_full_to_the_byte_gets_none_of_the_bytes_left_behind() -> None:
     result = solve(plan, baselines=False, time_limit=30)
     assert result.verified, result.violations[:3]
     assert result.status == "optimal"
+
+
+def test_work_that_starts_where_a_wrapped_piece_ends_goes_on_the_next_piece() -> None:
+    """McNaughton's wrap gives a drive two pieces: bay 2 for the first hour of the interval, bay
+    1 from 1.5 h to 2 h. Its first op (1,000 bytes, one hour) fills the first piece to the second;
+    its second (500 bytes, half an hour) must start on bay 1 at 1.5 h. Before, it first left a
+    0-byte event on bay 2 at 1 h, the moment the next drive in McNaughton's order takes that
+    bay, and the replay rejected the plan for two drives on one bay (the large benchmark as a
+    cost plan: 0 bytes at 505.19 h)."""
+    first = Op("read", "ssd#1", "gpu", "a", 0, 1000)
+    second = Op("read", "ssd#1", "gpu", "b", 0, 500)
+    events: list[DriveEvent] = []
+    _emit("gpu", [(first, 3600.0), (second, 1800.0)], [(2, 0.0, 3600.0), (1, 5400.0, 7200.0)], events)
+    assert [(e.bay, e.hours, e.until_hours, e.bytes, e.datasets) for e in events] == [
+        (2, 0.0, 1.0, 1000, {"a": 1000}),
+        (1, 1.5, 2.0, 500, {"b": 500}),
+    ]

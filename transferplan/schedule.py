@@ -513,6 +513,12 @@ def _emit(
     for op, seconds in work:
         left, left_bytes, first = seconds, op.bytes, len(out)
         while left > 1e-9:
+            if piece < len(pieces) - 1 and stop - at <= 1e-9:
+                # the last op ended this piece to the second: this one starts on the next (else a
+                # zero-length event on the old bay, at the moment another drive takes it: the
+                # large benchmark as a cost plan, 0 bytes at 505.19 h on a bay the next drive uses)
+                piece += 1
+                bay, at, stop = pieces[piece]
             span = min(left, stop - at) if piece < len(pieces) - 1 else left
             share = left_bytes if span >= left - 1e-12 else int(round(op.bytes * span / seconds))
             if left < 1e-6 and len(out) > first:
