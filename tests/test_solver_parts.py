@@ -53,6 +53,7 @@ from transferplan.solve import (
     PLANLESS_SHARE,
     STAGE_LOADS,
     STAGE_SHARE,
+    _accepted,
     _cost_bound,
     _Optimiser,
     _pooled_bound,
@@ -1547,6 +1548,28 @@ def test_a_plan_taken_after_the_replay_rejects_another_is_optimal_when_the_bound
     assert len(handed) >= 2 and result.verified, result.violations[:3]
     assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
     assert result.status == "optimal" and result.gap == pytest.approx(0, abs=1e-6)
+
+
+def test_a_cost_plan_taken_after_the_replay_rejects_another_keeps_the_plans_bound() -> None:
+    """one_trip: the exact stage's plan costs $200, the cheapest (one trip out and back with both
+    drives), and that stage proves it for its own model. Say the plan the solve meant to hand out
+    was rejected by the replay and the bound found for the whole plan is $150: the plan taken
+    instead is reported against $150, a gap of 50 / 200 = 25 %, feasible. Before, it carried its
+    stage's own bound, its own cost: a gap of 0 under "feasible" (the large cost plan at 60 s:
+    $138,978 against $138,978)."""
+    plan = one_trip()
+    optimiser = _Optimiser(plan, "highs", Clock(30), None)
+    staged, search = optimiser.run(Mode())
+    assert staged.found is not None and staged.found.cost == pytest.approx(200, abs=1e-6)
+    assert staged.lower_bound == pytest.approx(200, abs=1e-6)
+    meant = replace(staged.found)  # another plan, the one the replay rejected
+    whole = Outcome(meant, Fraction(150), False)
+    rejected = verified_result(plan, whole, meant, None, Clock(None), 0).model_copy(update={"verified": False})
+    result = _accepted(plan, whole, meant, rejected, None, Clock(None), [(staged, search)])
+    assert result.verified, result.violations[:3]
+    assert result.status == "feasible"
+    assert result.cost_lower_bound == pytest.approx(150)
+    assert result.gap == pytest.approx(0.25)
 
 
 def test_a_plan_made_by_a_check_is_made_cheaper_only_by_plans_that_deliver_everything() -> None:

@@ -136,18 +136,35 @@ def solve(
         outcome.proven = True  # a bound (the drive pool's) meets the plan: nothing finishes earlier
     result = verified_result(plan, outcome, found, lower, clock, search.solves)
     if not result.verified:
-        # never hand out a plan the replay rejects when another stage found one it accepts
-        for other, other_search in sorted(optimise.candidates, key=lambda c: _rank(plan, c[0])):
-            if other.found is None or other.found is found:
-                continue
-            # a bound that meets this plan proves it, whichever stage found it
-            met = plan.objective == "makespan" and lower is not None and _meets(lower, other.found.makespan)
-            retry = verified_result(plan, replace(other, proven=met), other.found, lower, clock, other_search.solves)
-            if retry.verified:
-                result = retry if met else retry.model_copy(update={"status": "feasible"})
-                break
+        result = _accepted(plan, outcome, found, result, lower, clock, optimise.candidates)
     # solve_seconds is the whole call, baselines included: what a user waited
     return _named(result, backend).model_copy(update={"baselines": compared, "solve_seconds": clock.elapsed()})
+
+
+def _accepted(
+    plan: Plan,
+    outcome: Outcome,
+    found: Found,
+    rejected: Result,
+    lower: Fraction | None,
+    clock: Clock,
+    candidates: list[tuple[Outcome, Search]],
+) -> Result:
+    """Never hand out a plan the replay rejects (`found`, of `outcome`) when another stage found one
+    it accepts: the best of those, feasible unless the bound meets it; else `rejected` as it is."""
+    for other, other_search in sorted(candidates, key=lambda c: _rank(plan, c[0])):
+        if other.found is None or other.found is found:
+            continue
+        # a bound that meets this plan proves it, whichever stage found it
+        met = plan.objective == "makespan" and lower is not None and _meets(lower, other.found.makespan)
+        # for cost, the bound is the one found for the whole plan: a stage's own holds for its
+        # routes only (the large cost plan reported its fallback's $138,978 as the bound, 0 %)
+        cheapest = outcome.lower_bound if plan.objective == "cost" else other.lower_bound
+        taken = replace(other, proven=met, lower_bound=cheapest)
+        retry = verified_result(plan, taken, other.found, lower, clock, other_search.solves)
+        if retry.verified:
+            return retry if met else retry.model_copy(update={"status": "feasible"})
+    return rejected
 
 
 def _named(result: Result, backend: str) -> Result:
