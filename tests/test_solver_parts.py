@@ -1030,6 +1030,46 @@ def test_the_convoy_estimate_heeds_the_budget() -> None:
     assert tight.over_budget < tight.estimate(one) < tight.estimate(both)
 
 
+def test_the_convoy_estimate_leaves_paid_links_idle_where_money_counts() -> None:
+    """one_leg_each_way with a 200 Mbps link beside the lane at $0.10 a GB: 25 MB/s is 90 GB an
+    hour, $9 an hour busy. One drive on the lane brings the 10 TB at 23.39 h for $200 of legs,
+    and the link can only add bytes that are not needed by then (10 TB alone take it 111 h).
+    Busy from the start, as the estimate has the links, it costs 9 x 23.39 = $210.50 more:
+    $410.50, over a budget of $300. Idle, the same 23.39 h costs $200: within the budget, and
+    for cost the drive ranks at $200."""
+    link = {"from": "src", "to": "gpu", "bandwidth": "200 Mbps", "cost_per_gb": "0.10"}
+    plan = one_leg_each_way("300").replace(links={"paid": link})
+    grid = build_grid(plan, 72 * Fraction(HOUR))
+    search = ConvoySearch(plan, grid)
+    a = search.form.drives[0].name
+    one = [Convoy(("out", "back"), (a,))]
+    assert search.affordable(one)
+    assert search.estimate(one) == pytest.approx(ONE_LEG_EACH_WAY)
+    costed = ConvoySearch(plan.replace(objective="cost", budget=None), grid)
+    assert costed.rank(one) == pytest.approx(200)
+
+
+def test_convoys_scored_without_the_budget_are_timed_within_it_past_their_completion() -> None:
+    """one_leg_each_way under $200 with a 0.5 Gbps link beside the lane at $0.10 a GB: 0.225 TB
+    an hour, the 10 TB in 44.4 h for $1,000. The convoys are scored without the budget, the link
+    at will beside the drive: done on the 23 h point. Within $200 the drive's two legs take all
+    the money: the link stays idle and the drive's 10 TB are read at 23.39 h, past that point.
+    The routes handed on are those two legs (the later laps are past the budget), and they are
+    timed up to the horizon, not to the convoys' 23 h (by which nothing is within the budget):
+    a plan, 23.39 h at $200, that the replay accepts."""
+    link = {"from": "src", "to": "gpu", "bandwidth": "0.5 Gbps", "cost_per_gb": "0.10"}
+    plan = one_leg_each_way("200").replace(links={"paid": link})
+    grid = build_grid(plan, 72 * Fraction(HOUR))
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    taken = optimiser.convoys(grid, 0.5)
+    assert taken is not None and taken[0].found is not None
+    found = taken[0].found
+    assert float(found.makespan) / HOUR == pytest.approx(ONE_LEG_EACH_WAY, abs=1e-3)
+    assert found.cost <= 200 + 1e-6
+    result = verified_result(plan, taken[0], found, None, Clock(None), taken[0].solves)
+    assert result.verified, result.violations[:3]
+
+
 def test_for_cost_the_convoys_are_ranked_by_money_on_time_and_may_stay_home(monkeypatch: pytest.MonkeyPatch) -> None:
     """one_leg_each_way as a cost plan: one drive on the lane is $200 by 23.39 h; both, as fast,
     $300 (the second leaves at 22 h with the courier that brought the first back). By money on
@@ -1055,10 +1095,11 @@ def test_for_cost_the_convoys_are_ranked_by_money_on_time_and_may_stay_home(monk
 
 def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.MonkeyPatch) -> None:
     """one_leg_each_way under $200, searched as a big plan is (on the estimate): the search starts
-    with both drives on the lane, over the budget, and leaves one at home once half its time
-    brought nothing within it. The routes it returns are the $200 plan: timed exactly, 23.39 h
-    within the budget, and the replay accepts it. Moves that leave a drive at home are offered
-    only then."""
+    with both drives on the lane, $300, over the budget, and leaves one at home at once
+    (`trimmed`). The routes it returns are the $200 plan, its two legs and no more (the drive's
+    later laps are past what the budget pays): timed exactly, 23.39 h within the budget, and the
+    replay accepts it. Moves that leave a drive at home are offered only over the budget, or
+    once a drive is at home."""
     monkeypatch.setattr(convoys_module, "IMPROVE_ABOVE", 0)
     plan = one_leg_each_way("200")
     grid = build_grid(plan, 72 * Fraction(HOUR))
@@ -1066,12 +1107,13 @@ def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.M
     a, b = (d.name for d in search.form.drives)
     both = [Convoy(("out", "back"), (a,)), Convoy(("out", "back"), (b,))]
     assert all(sum(len(c.units) for c in option) == 2 for option in search.neighbours(both))
+    assert sum(len(c.units) for c in search.trimmed(both)) == 1
     monkeypatch.setattr(ConvoySearch, "start", lambda self: both)
     found = best_itinerary(plan, grid, "highs", Clock(4.0))
     assert found is not None
     routes, done = found
     assert {unit for unit, _, _ in routes} in ({a}, {b})
-    # its trips up to that completion: the drive goes on round the lane after it, as convoys do
+    assert sorted((route, time / HOUR) for _, route, time in routes) == [("back", 12), ("out", 0)]
     timed = Search(plan, build_grid(plan, done), Mode(routes=routes), "highs", Clock(30))
     outcome = minimise_makespan(timed, Fraction(0))
     assert outcome.found is not None

@@ -303,18 +303,24 @@ class ConvoySearch:
         for c in self.form.flows.values():
             self.awaited[c.to] += c.size / TB
         self.online: dict[str, list[float]] = {}
+        # and by the free links alone: a plan short of money leaves the paid ones idle
+        self.online_free: dict[str, list[float]] = {}
         # and what those links cost in each interval, busy from the start as the estimate has them
         paid = [0.0] * self.form.n
         for site in self.awaited:
-            running, cumulative = 0.0, [0.0]
+            running, free, cumulative, cumulative_free = 0.0, 0.0, [0.0], [0.0]
             for i in range(self.form.n):
                 for name, link in self.form.links.items():
                     if link.to == site:
                         tb = float(link.rate) * HOUR / TB * self.form.open[name][i]
                         running += tb
-                        paid[i] += tb * float(plan.links[name].cost_per_gb) * TB / 1e9
+                        price = float(plan.links[name].cost_per_gb)
+                        paid[i] += tb * price * TB / 1e9
+                        free += tb if price == 0 else 0.0
                 cumulative.append(running)
+                cumulative_free.append(free)
             self.online[site] = cumulative
+            self.online_free[site] = cumulative_free
         self.link_money = list(itertools.accumulate(paid, initial=0.0))
         # whether drives may stay at home (see `improve`): for cost, from the start where the
         # estimate ranks (where the LP does, it scores bytes, and a drive at home only loses some)
@@ -367,24 +373,72 @@ class ConvoySearch:
 
     def _estimate(self, convoys: list[Convoy]) -> tuple[float, float]:
         """`estimate`, and the money of the departures before that completion and of the links
-        (0 where nothing prices it: no budget, not for cost)."""
+        (0 where nothing prices it: no budget, not for cost).
+
+        Where money counts, the convoys are also estimated with the paid links idle, and that
+        estimate is taken where it fits the budget (or costs less by the due time) and the busy
+        links' does not: paid links busy from the start cost the large benchmark $64,800 over its
+        60 days, and under a budget of $100,000 no convoys were within it."""
         _, reads = self.itineraries.simulate(convoys, routes=False)
         arrived: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for site, when, tb in reads:
             if site in self.awaited:
                 arrived[site].append((when, tb))
+        busy = self._finished(self.online, arrived)
+        if not self.itineraries.priced:
+            return busy[0] / HOUR + busy[1], 0.0
+        options = [(busy, True)]
+        if self.link_money[-1] > 0:
+            options.append((self._finished(self.online_free, arrived), False))
+        priced = [(self._money(done, missing, links), done / HOUR + missing) for (done, missing), links in options]
+        if self.budget is not None:
+            within = [(m, h) for m, h in priced if m <= self.budget]
+            if not within:
+                least = min(m for m, _ in priced)
+                return self.over_budget + least / max(self.budget, 1e-9), least
+            priced = within
+        due = self.due
+        if due is None:
+            money, hours = min(priced, key=lambda o: (o[1], o[0]))  # the fastest within the budget
+        else:
+            money, hours = min(priced, key=lambda o: (o[1] > due, o[0], o[1]))  # the cheapest on time
+        return hours, money
+
+    def _finished(
+        self, online: dict[str, list[float]], arrived: dict[str, list[tuple[float, float]]]
+    ) -> tuple[float, float]:
+        """(seconds when every destination has what it awaits, TB still missing then) with links
+        bringing `online` and drives the `arrived` reads."""
         latest, missing = 0.0, 0.0
         for site, awaited in self.awaited.items():
-            done, short = self._completion(self.online[site], sorted(arrived[site]), awaited)
+            done, short = self._completion(online[site], sorted(arrived[site]), awaited)
             latest, missing = max(latest, done), missing + short
-        if not self.itineraries.priced:
-            return latest / HOUR + missing, 0.0
-        until = latest if missing <= 0 else math.inf
+        return latest, missing
+
+    def _money(self, done: float, missing: float, links: bool) -> float:
+        """The departures before `done` (all, with TB `missing`), and the links busy till then if
+        `links`."""
+        until = done if missing <= 0 else math.inf
         money = sum(paid for when, paid in self.itineraries.spent if when < until)
-        money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
-        if self.budget is not None and money > self.budget:
-            return self.over_budget + money / max(self.budget, 1e-9), money
-        return latest / HOUR + missing, money
+        if links:
+            money += _online_at(self.link_money, self.itineraries.points, min(until, self.itineraries.points[-1]))
+        return money
+
+    def paid_for(self, convoys: list[Convoy]) -> frozenset[tuple[str, str, Fraction]]:
+        """The convoys' departures (`Itineraries.build`), under a budget only those before the
+        first that the budget cannot pay for: convoys cycle to the horizon, and a plan with fixed
+        routes takes every one of them (large benchmark under $100,000: $98,500 of departures by
+        the estimated completion, over $150,000 to the horizon)."""
+        routes, _ = self.itineraries.simulate(convoys)
+        if self.budget is None:
+            return routes
+        total, cut = 0.0, math.inf
+        for when, money in sorted(self.itineraries.spent):
+            total += money
+            if total > self.budget:
+                cut = when
+                break
+        return frozenset(r for r in routes if float(r[2]) < cut)
 
     def affordable(self, convoys: list[Convoy]) -> bool:
         """Within the budget by `estimate` (always, without one)."""
@@ -419,12 +473,30 @@ class ConvoySearch:
         from the start takes it first (large benchmark under $150,000 at 60 s: 866.9 h with every
         drive on the move, 893.9-916.9 h when drives could stay home from the start, 878.0-903.4 h
         as here)."""
+        if self.budget is not None and not self.parking and not self.affordable(convoys):
+            trimmed = self.trimmed(convoys)
+            if self.affordable(trimmed):
+                # a start within the budget, whose parked drives go out again as the search finds
+                # money for them: the search alone can take long to get within it (large
+                # benchmark under $100,000: $104,700 after 12 s, within it after 24 s)
+                convoys, self.parking = trimmed, True
         if self.budget is None or self.parking:
             return self._descend(convoys, clock)
         left = clock.remaining()
         best = self._descend(convoys, Clock(None if left is None else left / 2))
         self.parking = not self.affordable(best)
         return self._descend(best, Clock(clock.remaining()))
+
+    def trimmed(self, convoys: list[Convoy]) -> list[Convoy]:
+        """The convoys with drives left at home one at a time, each time the one whose staying
+        saves the most, until they are within the budget (or one drive is left)."""
+        while not self.affordable(convoys) and sum(len(c.units) for c in convoys) > 1:
+            options = [
+                [c for c in (_without(x, x.units[-1]) if i == at else x for i, x in enumerate(convoys)) if c.units]
+                for at in range(len(convoys))
+            ]
+            convoys = min(options, key=self.rank)
+        return convoys
 
     def _descend(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
         best, best_value = convoys, self.rank(convoys)
@@ -609,6 +681,13 @@ def best_itinerary(
         # the estimate ranks tens of convoys a second where this LP scores one in seconds
         left = clock.remaining()
         convoys = search.improve(convoys, Clock(None if left is None else left * IMPROVE_SHARE))
+        if search.budget is not None and not search.affordable(convoys):
+            # the LP's moves keep to the budget, so from convoys over it they have nowhere to go:
+            # the estimate goes on until they fit, within the patience (large benchmark under
+            # $100,000: $104,700 after 12 s, within it after 24 s)
+            lp = len(search.form.model.lb) / LP_COLUMNS_PER_SECOND
+            rest = (patience or clock).remaining()
+            convoys = search.improve(convoys, Clock(None if rest is None else max(0.0, rest - 2 * lp)))
         # an LP asked for everything by the horizon barely cares when (large benchmark: done by
         # 1320 h, then 876, 864 and 848 h as the target closes in); ask for it by the estimate
         target = min(search.form.n, grid.ceil(Fraction(search.estimate(convoys) * HOUR)) + 1)
@@ -638,7 +717,7 @@ def best_itinerary(
             if say is not None:
                 say(f"convoys deliver everything by {float(grid.points[point]) / HOUR:.1f} h")
             if each is not None:
-                each(current.routes, grid.points[point])
+                each(search.paid_for(current.convoys), grid.points[point])
             if point <= 1 or out():
                 break
             target = point - 1
@@ -670,7 +749,7 @@ def best_itinerary(
         current = search.score(kicked, target)
     if incumbent is None:
         return None
-    return incumbent.routes, grid.points[done_point(incumbent.form, incumbent.solution)]
+    return search.paid_for(incumbent.convoys), grid.points[done_point(incumbent.form, incumbent.solution)]
 
 
 def _online_at(online: list[float], seconds: list[float], when: float) -> float:

@@ -525,7 +525,10 @@ class _Optimiser:
             # the convoy LP relaxes only courier counts, which these routes leave feasible: the exact
             # completion for them is at most `done`, and rarely much earlier
             lower = done - (grid.points[-1] - grid.points[-2]) * 2
-            timing = self.timed(routes, done, max(lower, self.inflow), resolution, finer=finer)
+            # the convoys were scored without the budget, with the paid links at will: within it
+            # the same routes may need longer (large benchmark under $100,000: none by 954 h)
+            upper = done if self.plan.budget is None else self.start_horizon
+            timing = self.timed(routes, upper, max(lower, self.inflow), resolution, finer=finer)
             if timing is None or timing[0].found is None:
                 continue
             if best is None or _better(self.plan, timing[0], best[0]):
