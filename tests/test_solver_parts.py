@@ -1070,6 +1070,22 @@ def test_convoys_scored_without_the_budget_are_timed_within_it_past_their_comple
     assert result.verified, result.violations[:3]
 
 
+def test_for_cost_the_convoy_estimate_buys_the_link_time_it_needs() -> None:
+    """one_leg_each_way with 12 TB at the source, as a cost plan due in 30 h, and a 0.5 Gbps link
+    beside the lane at $0.10 a GB: 225 GB an hour, $100 a TB. One drive on the lane brings 10 TB
+    at 23.39 h for $200 of legs. With the link idle 2 TB are missing: late. With the link busy
+    from the start the 12 TB are there at 23.39 h (it can send 5.26 TB by then), and it need send
+    only the 2 TB short: $200 + 2 x $100 = $400, and the drive ranks at that. Paid as busy
+    throughout it was 200 + 22.5 x 23.39 = $726.25."""
+    link = {"from": "src", "to": "gpu", "bandwidth": "0.5 Gbps", "cost_per_gb": "0.10"}
+    plan = lane_plan(carry=1, drives=2, leg=100, tb=12).replace(links={"paid": link}, objective="cost", deadline="30 h")
+    grid = build_grid(plan, 72 * Fraction(HOUR))
+    search = ConvoySearch(plan, grid)
+    assert search.due == 30
+    one = [Convoy(("out", "back"), (search.form.drives[0].name,))]
+    assert search.rank(one) == pytest.approx(400)
+
+
 def test_for_cost_the_convoys_are_ranked_by_money_on_time_and_may_stay_home(monkeypatch: pytest.MonkeyPatch) -> None:
     """one_leg_each_way as a cost plan: one drive on the lane is $200 by 23.39 h; both, as fast,
     $300 (the second leaves at 22 h with the courier that brought the first back). By money on
