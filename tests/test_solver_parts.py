@@ -1009,6 +1009,12 @@ def one_leg_each_way(budget: str | None) -> Plan:
 ONE_LEG_EACH_WAY = 22 + 25 / 18
 
 
+def with_paid_link(plan: Plan, bandwidth: str) -> Plan:
+    """A lane plan with a link beside the lane, from the source to the GPU site, at $0.10 a GB."""
+    link = {"from": "src", "to": "gpu", "bandwidth": bandwidth, "cost_per_gb": "0.10"}
+    return plan.replace(links={"paid": link})
+
+
 def test_the_convoy_estimate_heeds_the_budget() -> None:
     """one_leg_each_way: one drive on the lane is $200 by its completion, 23.39 h. Both drives
     on it are $300 by then: the courier takes one out and back, and the other leaves on the
@@ -1037,8 +1043,7 @@ def test_the_convoy_estimate_leaves_paid_links_idle_where_money_counts() -> None
     Busy from the start, as the estimate has the links, it costs 9 x 23.39 = $210.50 more:
     $410.50, over a budget of $300. Idle, the same 23.39 h costs $200: within the budget, and
     for cost the drive ranks at $200."""
-    link = {"from": "src", "to": "gpu", "bandwidth": "200 Mbps", "cost_per_gb": "0.10"}
-    plan = one_leg_each_way("300").replace(links={"paid": link})
+    plan = with_paid_link(one_leg_each_way("300"), "200 Mbps")
     grid = build_grid(plan, 72 * Fraction(HOUR))
     search = ConvoySearch(plan, grid)
     a = search.form.drives[0].name
@@ -1057,8 +1062,7 @@ def test_convoys_scored_without_the_budget_are_timed_within_it_past_their_comple
     The routes handed on are those two legs (the later laps are past the budget), and they are
     timed up to the horizon, not to the convoys' 23 h (by which nothing is within the budget):
     a plan, 23.39 h at $200, that the replay accepts."""
-    link = {"from": "src", "to": "gpu", "bandwidth": "0.5 Gbps", "cost_per_gb": "0.10"}
-    plan = one_leg_each_way("200").replace(links={"paid": link})
+    plan = with_paid_link(one_leg_each_way("200"), "0.5 Gbps")
     grid = build_grid(plan, 72 * Fraction(HOUR))
     optimiser = _Optimiser(plan, "highs", Clock(60), None)
     taken = optimiser.convoys(grid, 0.5)
@@ -1077,8 +1081,8 @@ def test_for_cost_the_convoy_estimate_buys_the_link_time_it_needs() -> None:
     from the start the 12 TB are there at 23.39 h (it can send 5.26 TB by then), and it need send
     only the 2 TB short: $200 + 2 x $100 = $400, and the drive ranks at that. Paid as busy
     throughout it was 200 + 22.5 x 23.39 = $726.25."""
-    link = {"from": "src", "to": "gpu", "bandwidth": "0.5 Gbps", "cost_per_gb": "0.10"}
-    plan = lane_plan(carry=1, drives=2, leg=100, tb=12).replace(links={"paid": link}, objective="cost", deadline="30 h")
+    plan = with_paid_link(lane_plan(carry=1, drives=2, leg=100, tb=12), "0.5 Gbps")
+    plan = plan.replace(objective="cost", deadline="30 h")
     grid = build_grid(plan, 72 * Fraction(HOUR))
     search = ConvoySearch(plan, grid)
     assert search.due == 30
