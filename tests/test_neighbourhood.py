@@ -181,9 +181,14 @@ class _ScriptedPool:
         return Solution(Status.OPTIMAL, np.array([self.then]), self.then, self.then, 0.0)
 
 
-def _scripted_descent(pool: _ScriptedPool) -> list[float]:
-    """`_descend` over three lanes a, b and c from `pool`; the completions it steps down to."""
+def _scripted_descent(pool: _ScriptedPool, runs_only: bool = False) -> list[float]:
+    """`_descend` over three lanes a, b and c from `pool`; the completions it steps down to (with
+    `runs_only`, those it is handed, none of which the drives run)."""
     steps: list[float] = []
+
+    def better(found: Found) -> None:
+        steps.append(float(found.makespan) / HOUR)
+
     ended = neighbourhood._descend(
         pool,  # type: ignore[arg-type]
         {f"r-{lane}": lane for lane in ("a", "b", "c")},
@@ -191,7 +196,8 @@ def _scripted_descent(pool: _ScriptedPool) -> list[float]:
         "highs",
         Clock(None),
         random.Random(0),
-        lambda found: steps.append(float(found.makespan) / HOUR),  # type: ignore[func-returns-value]
+        better,
+        runs_only=runs_only,
     )
     assert ended
     return steps
@@ -208,6 +214,20 @@ def test_a_pair_proven_at_its_best_is_not_solved_again_before_the_next_step_down
     assert _scripted_descent(pool) == [15.0]
     assert sorted(pairs) == [("a", "b"), ("a", "c"), ("b", "c")]
     assert pool.branches == len(range(neighbourhood.FIRST_BRANCH, neighbourhood.LAST_BRANCH + 1, 2))
+
+
+def test_a_descent_for_plans_does_not_step_to_a_solution_no_plan_runs() -> None:
+    """Scripted solves, as above: every solve is done by 15 h, from 18 h, and is answered with no
+    plan the drives run. The descent stays at 18 h each time, so each of the three pairs steps
+    to 15 h once, is spent, and local branching then steps to it at FIRST_BRANCH, FIRST_BRANCH + 2
+    and LAST_BRANCH trips (each answered as the pairs were) and ends: six solutions handed on,
+    where stepping to the first, the descent hands on that one alone (the test above)."""
+    pairs: list[tuple[str, ...]] = []
+    pool = _ScriptedPool(20, 18.0, 15.0, pairs)
+    branches = len(range(neighbourhood.FIRST_BRANCH, neighbourhood.LAST_BRANCH + 1, 2))
+    assert _scripted_descent(pool, runs_only=True) == [15.0] * (3 + branches)
+    assert sorted(pairs) == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert pool.branches == branches
 
 
 def test_after_a_step_to_a_shorter_grid_every_pair_is_solved_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -833,7 +833,7 @@ class _Optimiser:
             routes = unpool(self.plan, pool.formulation, pool.solution.values, grid)
             routed = self.routed(self.timed(routes, top, self.inflow, None), best, routes)
             if routed is None:
-                return None
+                return None  # the descent stays where it was (`improve`'s `runs_only`)
             best = routed
             made = routed[0].found
             assert made is not None
@@ -850,6 +850,7 @@ class _Optimiser:
             resolution,
             reporter.say,
             each=each,
+            runs_only=True,
         )
         if pool is not None and best[0].found is not None and pool.makespan < best[0].found.makespan:
             # split, the pool's best did not run so early; its drive counts, taken as given, may
