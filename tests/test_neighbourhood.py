@@ -377,6 +377,32 @@ def test_two_lanes_keeps_to_the_clock_of_its_phase(monkeypatch: pytest.MonkeyPat
     assert len(limits) == 1 and limits[0] is not None and limits[0] <= 20 - solve_module.LANES_RESERVE + 1e-6
 
 
+@pytest.mark.parametrize(("seconds", "runs_only"), [(20.0, True), (200.0, False)])
+def test_two_lanes_steps_only_to_plans_that_run_when_time_is_short(
+    monkeypatch: pytest.MonkeyPatch, seconds: float, runs_only: bool
+) -> None:
+    """With less than RUNS_ONLY_BELOW seconds for its phase, the stage's descent steps only to
+    pool solutions that gave a plan; with more, to each, as the pool's optimum may be reached so.
+    Either way it hands back OPTIMUM from the late plan (a pair holding s1 runs as the pool has
+    it)."""
+    solve_module = importlib.import_module("transferplan.solve")
+    asked: list[bool] = []
+    real_improve = solve_module.improve
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["runs_only"])
+        return real_improve(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "improve", spied)
+    plan = three_lanes()
+    optimiser = _Optimiser(plan, "highs", Clock(600), None)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    outcome, _ = optimiser.two_lanes(late_plan(plan), grid, None, of=Clock(seconds))
+    assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
+    assert asked == [runs_only]
+    assert (seconds < solve_module.RUNS_ONLY_BELOW) == runs_only
+
+
 def test_with_one_worker_the_medium_benchmark_goes_two_lanes_at_a_time_then_climbs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

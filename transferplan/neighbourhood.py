@@ -312,7 +312,8 @@ def _descend(
     Eight orders of the pairs: median 313.47 h, where 315.61 h stepping to every solution (best
     309.07 h where 310.81 h, worst 316.97 h where 319.82 h; earlier in seven orders). Stepping
     where the split ran within 1 % of the best plan gave 315.61 h again. It costs the medium
-    benchmark under $15,000 a step: 333.2 h, where 329.2 h (a split 0.5 % late led on)."""
+    benchmark under $15,000 a step: 333.2 h, where 329.2 h (a split 0.5 % late led on); with more
+    time it costs more (solve.RUNS_ONLY_BELOW)."""
     first = pool.fixed(backend, given, clock)
     if not first.found:
         return False

@@ -833,7 +833,7 @@ class _Optimiser:
             routes = unpool(self.plan, pool.formulation, pool.solution.values, grid)
             routed = self.routed(self.timed(routes, top, self.inflow, None), best, routes)
             if routed is None:
-                return None  # the descent stays where it was (`improve`'s `runs_only`)
+                return None  # the descent stays where it was, or goes on from `pool` (RUNS_ONLY_BELOW)
             best = routed
             made = routed[0].found
             assert made is not None
@@ -850,7 +850,9 @@ class _Optimiser:
             resolution,
             reporter.say,
             each=each,
-            runs_only=True,
+            # with little time, only plans that run are stepped to; with more, the walk through the
+            # pool may reach its optimum, whose drive counts then run (below)
+            runs_only=left is not None and left < RUNS_ONLY_BELOW,
         )
         if pool is not None and best[0].found is not None and pool.makespan < best[0].found.makespan:
             # split, the pool's best did not run so early; its drive counts, taken as given, may
@@ -1337,6 +1339,12 @@ gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the poo
 LANES_OF_LEFT = 0.6
 """With one worker, the share of the time left after the convoys and the LP bound that two lanes
 at a time may use; the bound's climb has the rest."""
+RUNS_ONLY_BELOW = 60.0
+"""Seconds for two lanes at a time below which its descent steps only to pool solutions that
+gave a better plan (`neighbourhood.improve`'s `runs_only`). Medium benchmark, in one hour: at 60 s
+(about 47 s for the descent) the median over eight orders of the pairs was 313.44-313.47 h so,
+315.61 h stepping to every solution; at 120 s (about 107 s), 313.3 and 313.7 h so, 309.1 and
+310.4 h stepping to every solution, which reaches the pool's optimum and takes its counts."""
 LANES_RESERVE = 5.0
 """Seconds that `two_lanes` keeps after its search: for the pool's best solution with its drive
 counts as given, when split drive by drive it did not run as early (medium benchmark: 1-4 s for
