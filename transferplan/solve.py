@@ -1343,8 +1343,9 @@ RUNS_ONLY_BELOW = 60.0
 """Seconds for two lanes at a time below which its descent steps only to pool solutions that
 gave a better plan (`neighbourhood.improve`'s `runs_only`). Medium benchmark, in one hour: at 60 s
 (about 47 s for the descent) the median over eight orders of the pairs was 313.44-313.47 h so,
-315.61 h stepping to every solution; at 120 s (about 107 s), 313.3 and 313.7 h so, 309.1 and
-310.4 h stepping to every solution, which reaches the pool's optimum and takes its counts."""
+315.61 h stepping to every solution; at 120 s (about 93 s), 313.3 and 313.7 h so, 309.1, 310.4,
+310.4 and 315.9 h stepping to every solution, which can reach the pool's optimum and take its
+counts."""
 LANES_RESERVE = 5.0
 """Seconds that `two_lanes` keeps after its search: for the pool's best solution with its drive
 counts as given, when split drive by drive it did not run as early (medium benchmark: 1-4 s for
