@@ -351,9 +351,9 @@ def _descend(
                 continue
         else:
             break
-        before = (pool, given, best_done, branch, set(spent))
+        before = (pool, given, best_done, branch, spent)
         best, best_done, branch = sol, pool.done(sol.values), FIRST_BRANCH
-        spent.clear()
+        spent = set()
         # a pair proven to hold nothing better than this solution would only prove it again from
         # here, the other lanes' trips being as they were (nearly so from the plan made of it,
         # which can leave out trips the pool took). Not on a shorter grid, where finishing
