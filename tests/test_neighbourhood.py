@@ -356,25 +356,34 @@ def test_with_no_time_left_the_search_builds_nothing() -> None:
     assert improved_from_late(three_lanes(), 0.0) is None
 
 
-def test_two_lanes_keeps_to_the_clock_of_its_phase(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With one worker the bound's climb comes after two lanes at a time, so the stage runs on a
-    clock of its own (`of`), not the solve's: its search gets that clock less LANES_RESERVE, and
-    still hands back OPTIMUM from the late plan."""
+def spied_two_lanes(monkeypatch: pytest.MonkeyPatch, seconds: float) -> tuple[Outcome, list[tuple[Any, ...]]]:
+    """`_Optimiser.two_lanes` on three_lanes from the late plan, with a phase clock of `seconds`
+    (`of`), and what `improve` was asked each time: (its clock's limit, its `runs_only`)."""
     solve_module = importlib.import_module("transferplan.solve")
-    limits: list[float | None] = []
+    asked: list[tuple[Any, ...]] = []
     real_improve = solve_module.improve
 
     def spied(*args: Any, **kwargs: Any) -> Any:
-        limits.append(args[5].limit)  # improve(plan, given, done, base, backend, clock, ...)
+        asked.append((args[5].limit, kwargs["runs_only"]))  # improve(plan, given, done, base, backend, clock, ...)
         return real_improve(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "improve", spied)
     plan = three_lanes()
     optimiser = _Optimiser(plan, "highs", Clock(600), None)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    outcome, _ = optimiser.two_lanes(late_plan(plan), grid, None, of=Clock(20))
+    outcome, _ = optimiser.two_lanes(late_plan(plan), grid, None, of=Clock(seconds))
+    return outcome, asked
+
+
+def test_two_lanes_keeps_to_the_clock_of_its_phase(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker the bound's climb comes after two lanes at a time, so the stage runs on a
+    clock of its own (`of`), not the solve's: its search gets that clock less LANES_RESERVE, and
+    still hands back OPTIMUM from the late plan."""
+    outcome, asked = spied_two_lanes(monkeypatch, 20)
+    limits = [limit for limit, _ in asked]
+    reserve = importlib.import_module("transferplan.solve").LANES_RESERVE
     assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
-    assert len(limits) == 1 and limits[0] is not None and limits[0] <= 20 - solve_module.LANES_RESERVE + 1e-6
+    assert len(limits) == 1 and limits[0] is not None and limits[0] <= 20 - reserve + 1e-6
 
 
 @pytest.mark.parametrize(("seconds", "runs_only"), [(20.0, True), (200.0, False)])
@@ -385,22 +394,10 @@ def test_two_lanes_steps_only_to_plans_that_run_when_time_is_short(
     pool solutions that gave a plan; with more, to each, as the pool's optimum may be reached so.
     Either way it hands back OPTIMUM from the late plan (a pair holding s1 runs as the pool has
     it)."""
-    solve_module = importlib.import_module("transferplan.solve")
-    asked: list[bool] = []
-    real_improve = solve_module.improve
-
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs["runs_only"])
-        return real_improve(*args, **kwargs)
-
-    monkeypatch.setattr(solve_module, "improve", spied)
-    plan = three_lanes()
-    optimiser = _Optimiser(plan, "highs", Clock(600), None)
-    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    outcome, _ = optimiser.two_lanes(late_plan(plan), grid, None, of=Clock(seconds))
+    outcome, asked = spied_two_lanes(monkeypatch, seconds)
     assert outcome.found is not None and float(outcome.found.makespan) / HOUR == pytest.approx(OPTIMUM, abs=1e-3)
-    assert asked == [runs_only]
-    assert (seconds < solve_module.RUNS_ONLY_BELOW) == runs_only
+    assert [flag for _, flag in asked] == [runs_only]
+    assert (seconds < importlib.import_module("transferplan.solve").RUNS_ONLY_BELOW) == runs_only
 
 
 def test_with_one_worker_the_medium_benchmark_goes_two_lanes_at_a_time_then_climbs(
