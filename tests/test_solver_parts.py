@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -1141,6 +1142,71 @@ def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.M
     assert outcome.found.cost <= 200 + 1e-6
     result = verified_result(plan, outcome, outcome.found, None, Clock(None), outcome.solves)
     assert result.verified, result.violations[:3]
+
+
+def test_for_cost_a_late_convoy_set_moves_the_due_time_earlier_then_bisects_it() -> None:
+    """`ConvoySearch.on_time`, with a scripted estimate and LP: a set the estimate's descent finds
+    under a due time of at most 800 h is on time in the LP (20,000 TB), a later one delivers
+    19,500 TB. The first set, under 840 h, delivered 19,200 TB: 4 % short, so the due moves 8 %
+    earlier, to 772.8 h (on time). Then bisection between the latest late due and the earliest on
+    time: 806.4 h (late), 789.6 h (on time), 798.0 h (on time: 806.4 - 798.0 = 8.4 h is still
+    over 1 % of 806.4 h), 802.2 h (late); 802.2 - 798.0 = 4.2 h is under 1 % of 802.2 h, so it
+    stops there. Each descent starts from the latest set on time, the first from the late one,
+    and every set on time is handed back, the last the latest due (the cheapest)."""
+    total = 20_000.0
+    calls: list[tuple[float, str]] = []
+
+    def improve(convoys: list[str], clock: Clock) -> list[str]:
+        calls.append((round(fake.due, 6), convoys[0]))
+        return [f"set@{fake.due:.1f}"]
+
+    def score(convoys: list[str], target: int) -> convoys_module.Scored:
+        due = float(convoys[0].split("@")[1])
+        return scored(convoys, total if due <= 800 else 19_500.0)
+
+    def scored(convoys: list[str], delivered: float) -> convoys_module.Scored:
+        return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
+
+    fake = SimpleNamespace(
+        due=840.0, last_seconds=0.0, form=SimpleNamespace(total_tb=total), improve=improve, score=score
+    )
+    found = list(ConvoySearch.on_time(fake, scored(["first"], 19_200.0), 0, Clock(None)))  # type: ignore[arg-type]
+    assert [s.convoys[0] for s in found] == ["set@772.8", "set@789.6", "set@798.0"]
+    assert all(s.delivered == total for s in found)
+    assert calls == [
+        (772.8, "first"),
+        (806.4, "set@772.8"),
+        (789.6, "set@772.8"),
+        (798.0, "set@789.6"),
+        (802.2, "set@798.0"),
+    ]
+
+
+def test_for_cost_a_set_closer_to_on_time_is_handed_back_and_the_due_halves_at_most() -> None:
+    """The same, with every set late but each delivering more: 10,000 TB of 20,000 (half short, so
+    the due halves at most: 420 h, not 840 x (1 - 2 x 0.5) = 0), then 15,000 TB (25 % short:
+    210 h) and 17,500 TB. Each is handed back (the search goes on from the one delivering most),
+    until the time left is under four LPs."""
+    total = 20_000.0
+    dues: list[float] = []
+
+    def improve(convoys: list[str], clock: Clock) -> list[str]:
+        dues.append(fake.due)
+        return [f"set{len(dues)}"]
+
+    def score(convoys: list[str], target: int) -> convoys_module.Scored:
+        delivered = {"set1": 15_000.0, "set2": 17_500.0, "set3": 12_000.0}[convoys[0]]
+        if convoys[0] == "set3":
+            fake.last_seconds = 1e6  # as if the LP took the rest of the time
+        return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
+
+    fake = SimpleNamespace(
+        due=840.0, last_seconds=0.0, form=SimpleNamespace(total_tb=total), improve=improve, score=score
+    )
+    late = convoys_module.Scored(["first"], 10_000.0, 10_000.0, None, None, frozenset())  # type: ignore[arg-type]
+    found = list(ConvoySearch.on_time(fake, late, 0, Clock(60.0)))  # type: ignore[arg-type]
+    assert [s.convoys[0] for s in found] == ["set1", "set2"]
+    assert dues == pytest.approx([420.0, 210.0, 157.5])
 
 
 def test_no_first_convoy_lp_that_cannot_end_in_time() -> None:
