@@ -528,10 +528,9 @@ class ConvoySearch:
         estimate, done by 837.2 h, deliver 19,206.9-19,306.1 TB of 20,000 by 840 h in the LP,
         and the LP's own search (2.5 s a move) found no plan in 60 s, nor in 120 s in one run of
         two. Due by 773.4 h, the estimate's convoys are on time, and by 806.4 h too, cheaper:
-        $131,278-148,586 at 60 s, $141,134-177,615 at 120 s, $185,409-210,641 at 30 s (two runs
-        each). With 37 days, $121,835 at 60 s,
-        where there was a plan in one run of two. With 33 days none, as before: the one tightening
-        the time allowed still fell short (19,786.6 TB)."""
+        $135,118-147,794 at 60 s, $131,470-189,865 at 120 s, $193,081 at 30 s. With 37 days,
+        $127,122-128,419 at 60 s, where there was a plan in one run of two; with 33 days,
+        $181,506 twice, where none."""
         best, latest = late, late
         late_due, early_due = self.due, None
         assert late_due is not None
@@ -545,7 +544,7 @@ class ConvoySearch:
                 self.due = (late_due + early_due) / 2
                 if late_due - early_due < DUE_STEP * late_due:
                     return
-            descent = Clock(None if left is None else left * IMPROVE_SHARE)
+            descent = Clock(None if left is None else left * ON_TIME_SHARE)
             latest = self.score(self.improve(best.convoys, descent), target)
             if latest.delivered >= self.form.total_tb * (1 - TOLERANCE):
                 early_due, best = self.due, latest
@@ -723,6 +722,10 @@ LATE = 1e12
 """Where `ConvoySearch.rank` puts convoys done after the deadline, for cost: past any money."""
 DUE_STEP = 0.01
 """`ConvoySearch.on_time` bisects the estimate's due time down to this share of it."""
+ON_TIME_SHARE = 0.25
+"""Share of the time left for each of `ConvoySearch.on_time`'s descents, which start from a set
+near the due time (the large benchmark at 60 s, 33-day deadline: a plan in two runs of two, where
+with IMPROVE_SHARE, 0.4, in one of two; 35 and 37 days within the same spread)."""
 
 
 def best_itinerary(
