@@ -36,10 +36,12 @@ from transferplan.search import (
     Clock,
     Found,
     Outcome,
+    Progress,
     Search,
     cheapest_at,
     cost_relaxation,
     delivered_tb,
+    minimise_cost,
     minimise_makespan,
     pool_bracket,
     pool_check,
@@ -1207,6 +1209,26 @@ def test_for_cost_a_set_closer_to_on_time_is_handed_back_and_the_due_halves_at_m
     found = list(ConvoySearch.on_time(fake, late, 0, Clock(60.0)))  # type: ignore[arg-type]
     assert [s.convoys[0] for s in found] == ["set1", "set2"]
     assert dues == pytest.approx([420.0, 210.0, 157.5])
+
+
+def test_a_cost_search_on_fixed_routes_says_it_priced_those_routes() -> None:
+    """one_leg_each_way as a cost plan: $200, a leg out and one back, with its routes free or fixed
+    to those two legs. Each convoy set is priced so in turn, and a dearer set after a cheaper one
+    is no "cheapest plan so far" (the large benchmark with a 35-day deadline said $138,870, then
+    $140,416 and $194,837, each "so far")."""
+    plan = one_leg_each_way(None).replace(objective="cost")
+    grid = build_grid(plan, 72 * Fraction(HOUR))
+    free = Search(plan, grid, Mode(), "highs", Clock(30))
+    found = minimise_cost(free, Fraction(0)).found
+    assert found is not None and found.cost == pytest.approx(200)
+    for mode, words in (
+        (Mode(), "cheapest plan so far"),
+        (Mode(routes=routes_of(found)), "cheapest plan on these routes"),
+    ):
+        said: list[Progress] = []
+        search = Search(plan, grid, mode, "highs", Clock(30), said.append)
+        assert minimise_cost(search, Fraction(0)).found is not None
+        assert [p.message for p in said] == [f"{words}: 200.00"]
 
 
 def test_no_first_convoy_lp_that_cannot_end_in_time() -> None:

@@ -564,7 +564,9 @@ def minimise_cost(search: Search, lower: Fraction) -> Outcome:
     sol = search._run(form.model, 0.6, start=search.start_for(form))
     if not sol.found or sol.objective is None:
         return Outcome(None, None, sol.status is Status.INFEASIBLE, search.solves)
-    search.say(f"cheapest plan so far: {sol.objective:,.2f}")
+    # routes fixed, as each convoy set is priced in turn: its own cheapest, not the solve's
+    what = "so far" if search.base.routes is None else "on these routes"
+    search.say(f"cheapest plan {what}: {sol.objective:,.2f}")
     bound = None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
     return Outcome(Found(form, sol, search.grid.horizon), bound, sol.status is Status.OPTIMAL, search.solves)
 
