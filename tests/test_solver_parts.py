@@ -1203,12 +1203,44 @@ def test_for_cost_a_set_closer_to_on_time_is_handed_back_and_the_due_halves_at_m
         return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
 
     fake = SimpleNamespace(
-        due=840.0, last_seconds=0.0, form=SimpleNamespace(total_tb=total), improve=improve, score=score
+        due=840.0,
+        last_seconds=0.0,
+        form=SimpleNamespace(total_tb=total),
+        improve=improve,
+        score=score,
+        rank=lambda convoys: 0.0,  # on time by the estimate: only the clock ends the search
     )
     late = convoys_module.Scored(["first"], 10_000.0, 10_000.0, None, None, frozenset())  # type: ignore[arg-type]
     found = list(ConvoySearch.on_time(fake, late, 0, Clock(60.0)))  # type: ignore[arg-type]
     assert [s.convoys[0] for s in found] == ["set1", "set2"]
     assert dues == pytest.approx([420.0, 210.0, 157.5])
+
+
+def test_for_cost_no_time_limit_ends_where_no_set_comes_closer_even_by_the_estimate() -> None:
+    """`ConvoySearch.on_time` with no time limit: the descent's set is late by the estimate too
+    (ranked past LATE) and delivers no more in the LP (19,000 TB, as the first). Ranked by its
+    hours alone, an earlier due would change nothing, so it ends after one step (due 840 x 0.9 =
+    756 h) with nothing handed back, where only a clock ended it before."""
+    dues: list[float] = []
+
+    def improve(convoys: list[str], clock: Clock) -> list[str]:
+        dues.append(fake.due)
+        return ["fastest"]
+
+    def score(convoys: list[str], target: int) -> convoys_module.Scored:
+        return convoys_module.Scored(convoys, 19_000.0, 19_000.0, None, None, frozenset())  # type: ignore[arg-type]
+
+    fake = SimpleNamespace(
+        due=840.0,
+        last_seconds=0.0,
+        form=SimpleNamespace(total_tb=20_000.0),
+        improve=improve,
+        score=score,
+        rank=lambda convoys: convoys_module.LATE + 900.0,
+    )
+    late = convoys_module.Scored(["first"], 19_000.0, 19_000.0, None, None, frozenset())  # type: ignore[arg-type]
+    assert list(ConvoySearch.on_time(fake, late, 0, Clock(None))) == []  # type: ignore[arg-type]
+    assert dues == pytest.approx([756.0])
 
 
 def test_a_cost_search_on_fixed_routes_says_it_priced_those_routes() -> None:

@@ -554,6 +554,11 @@ class ConvoySearch:
                 if early_due is None and latest.delivered > best.delivered:
                     best = latest
                     yield latest
+                elif early_due is None and self.rank(latest.convoys) >= LATE:
+                    # late by the estimate too, and no closer: an earlier due changes nothing the
+                    # descent ranks by (every set is late, ranked by its hours), and without a
+                    # time limit nothing else would end this
+                    return
 
     def trimmed(self, convoys: list[Convoy]) -> list[Convoy]:
         """The convoys with drives left at home one at a time, each time the one whose staying
