@@ -183,8 +183,8 @@ def solve_model(
     `start` (HiGHS only) is a MIP start: values for some columns that the solver completes.
     `stop_below` (HiGHS only, a maximisation MIP): stop as soon as the bound proves the optimum
     is below this; the Solution's `bound` then says so.
-    `proof` (HiGHS only): the caller expects the model to be infeasible (a bound's check), so no
-    effort goes to primal heuristics.
+    `proof` (HiGHS only): the caller expects the model to be infeasible (a bound's check), or
+    nothing much better than `start`, so no effort goes to primal heuristics.
     `stop_at` (HiGHS only, a minimisation MIP): stop as soon as a solution this good is found; the
     caller knows that none can be better.
     """

@@ -193,7 +193,11 @@ class _Pool:
         if branch is not None:
             couriers = {col: start[col] for col, key in self.keys.items() if key[2] == "couriers"}
             fixed = _branched(fixed, couriers, branch)
-        sol = solve_model(fixed, backend, seconds, start=start)
+        # `given` is most often the best this neighbourhood holds, so what costs is the proof, and
+        # primal heuristics slow it (medium benchmark, from a 313.75 h solution: its three slowest
+        # pairs settled in 8.6, 11.8 and 14.9 s, where in 14.7 s and two not in 20 s; two of them
+        # held better solutions, found no later without them)
+        sol = solve_model(fixed, backend, seconds, start=start, proof=True)
         if sol.found and self.breaks_budget(sol.values):
             # from now on every pool of this search carries the budget; this one is rebuilt with
             # it (the same columns, one row more) and the same neighbourhood solved again in what
