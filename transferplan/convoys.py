@@ -305,7 +305,7 @@ class ConvoySearch:
         self.online: dict[str, list[float]] = {}
         # and by the free links alone: a plan short of money leaves the paid ones idle
         self.online_free: dict[str, list[float]] = {}
-        # and what a TB on the paid ones costs, on average over what each can send (see `_money`)
+        # and what a TB on the paid ones costs, on average over what each can send (see `_links`)
         self.paid_price: dict[str, float] = {}
         paid = [0.0] * self.form.n  # and what all of them cost in each interval, busy
         for site in self.awaited:
@@ -365,7 +365,7 @@ class ConvoySearch:
 
         Under a budget, convoys whose departures before that completion cost more than it rank
         after all others (`over_budget` plus the money as a share of the budget): the search
-        then trades speed for money until they fit (the paid links priced as `_money` says)."""
+        then trades speed for money until they fit (the paid links priced as `_links` says)."""
         return self._estimate(convoys)[0]
 
     def rank(self, convoys: list[Convoy]) -> float:
@@ -396,10 +396,11 @@ class ConvoySearch:
         options = [(busy, True)]
         if self.paid_price:
             options.append((self._finished(self.online_free, arrived), False))
-        priced = [
-            (self._money(done, missing, arrived if links else None), done / HOUR + missing)
-            for (done, missing), links in options
-        ]
+        priced = []
+        for (done, missing), links in options:
+            until = done if missing <= 0 else math.inf  # short of everything: to the horizon
+            money = self._departures(until) + (self._links(until, arrived) if links else 0.0)
+            priced.append((money, done / HOUR + missing))
         if self.budget is not None:
             within = [(m, h) for m, h in priced if m <= self.budget]
             if not within:
@@ -424,22 +425,23 @@ class ConvoySearch:
             latest, missing = max(latest, done), missing + short
         return latest, missing
 
-    def _money(self, done: float, missing: float, arrived: dict[str, list[tuple[float, float]]] | None) -> float:
-        """The departures before `done` (all, with TB `missing`), and with the drives' `arrived`
-        reads, the paid links. Under a budget, as busy throughout: the LP may send less on them,
-        never more. For cost, what they must send for the destinations to have everything by
-        then, beyond the drives and the free links, at their average price: the LP sends no more
-        than it needs on them. Paid for as busy, the large benchmark as a cost plan with a 40-day
-        deadline ended at $133,520 at 60 s, its couriers $124,200 of it; so, $113,460. (Under
-        $150,000 so, 963.6 h in two runs, where 884.0-894.7 h as busy.)"""
-        until = done if missing <= 0 else math.inf
-        money = sum(paid for when, paid in self.itineraries.spent if when < until)
-        if arrived is None:
-            return money
+    def _departures(self, until: float) -> float:
+        """What the departures before `until` cost: couriers, trips and drives."""
+        return sum(paid for when, paid in self.itineraries.spent if when < until)
+
+    def _links(self, until: float, arrived: dict[str, list[tuple[float, float]]]) -> float:
+        """What the paid links cost up to `until`, with the drives' `arrived` reads. Under a
+        budget, as busy throughout: the LP may send less on them, never more. For cost, what they
+        must send for the destinations to have everything by then, beyond the drives and the free
+        links, at their average price: the LP sends no more than it needs on them. Paid for as
+        busy, the large benchmark as a cost plan with a 40-day deadline ended at $133,520 at 60 s,
+        its couriers $124,200 of it; so, $113,460. (Under $150,000 so, 963.6 h in two runs, where
+        884.0-894.7 h as busy.)"""
         points = self.itineraries.points
         when = min(until, points[-1])
         if self.due is None:
-            return money + _online_at(self.link_money, points, when)
+            return _online_at(self.link_money, points, when)
+        money = 0.0
         for site, awaited in self.awaited.items():
             by_drive = sum(tb for at, tb in arrived[site] if at <= when)
             free = _online_at(self.online_free[site], points, when)
