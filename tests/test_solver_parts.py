@@ -1146,6 +1146,11 @@ def test_over_the_budget_the_convoys_leave_a_drive_at_home(monkeypatch: pytest.M
     assert result.verified, result.violations[:3]
 
 
+def _scored(convoys: list[str], delivered: float) -> convoys_module.Scored:
+    """A scripted LP's score for `ConvoySearch.on_time`: `delivered` TB, nothing else."""
+    return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
+
+
 def test_for_cost_a_late_convoy_set_moves_the_due_time_earlier_then_bisects_it() -> None:
     """`ConvoySearch.on_time`, with a scripted estimate and LP: a set the estimate's descent finds
     under a due time of at most 800 h is on time in the LP (20,000 TB), a later one delivers
@@ -1164,15 +1169,12 @@ def test_for_cost_a_late_convoy_set_moves_the_due_time_earlier_then_bisects_it()
 
     def score(convoys: list[str], target: int) -> convoys_module.Scored:
         due = float(convoys[0].split("@")[1])
-        return scored(convoys, total if due <= 800 else 19_500.0)
-
-    def scored(convoys: list[str], delivered: float) -> convoys_module.Scored:
-        return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
+        return _scored(convoys, total if due <= 800 else 19_500.0)
 
     fake = SimpleNamespace(
         due=840.0, last_seconds=0.0, form=SimpleNamespace(total_tb=total), improve=improve, score=score
     )
-    found = list(ConvoySearch.on_time(fake, scored(["first"], 19_200.0), 0, Clock(None)))  # type: ignore[arg-type]
+    found = list(ConvoySearch.on_time(fake, _scored(["first"], 19_200.0), 0, Clock(None)))  # type: ignore[arg-type]
     assert [s.convoys[0] for s in found] == ["set@772.8", "set@789.6", "set@798.0"]
     assert all(s.delivered == total for s in found)
     assert calls == [
@@ -1200,7 +1202,7 @@ def test_for_cost_a_set_closer_to_on_time_is_handed_back_and_the_due_halves_at_m
         delivered = {"set1": 15_000.0, "set2": 17_500.0, "set3": 12_000.0}[convoys[0]]
         if convoys[0] == "set3":
             fake.last_seconds = 1e6  # as if the LP took the rest of the time
-        return convoys_module.Scored(convoys, delivered, delivered, None, None, frozenset())  # type: ignore[arg-type]
+        return _scored(convoys, delivered)
 
     fake = SimpleNamespace(
         due=840.0,
@@ -1210,7 +1212,7 @@ def test_for_cost_a_set_closer_to_on_time_is_handed_back_and_the_due_halves_at_m
         score=score,
         rank=lambda convoys: 0.0,  # on time by the estimate: only the clock ends the search
     )
-    late = convoys_module.Scored(["first"], 10_000.0, 10_000.0, None, None, frozenset())  # type: ignore[arg-type]
+    late = _scored(["first"], 10_000.0)
     found = list(ConvoySearch.on_time(fake, late, 0, Clock(60.0)))  # type: ignore[arg-type]
     assert [s.convoys[0] for s in found] == ["set1", "set2"]
     assert dues == pytest.approx([420.0, 210.0, 157.5])
@@ -1228,7 +1230,7 @@ def test_for_cost_no_time_limit_ends_where_no_set_comes_closer_even_by_the_estim
         return ["fastest"]
 
     def score(convoys: list[str], target: int) -> convoys_module.Scored:
-        return convoys_module.Scored(convoys, 19_000.0, 19_000.0, None, None, frozenset())  # type: ignore[arg-type]
+        return _scored(convoys, 19_000.0)
 
     fake = SimpleNamespace(
         due=840.0,
@@ -1238,7 +1240,7 @@ def test_for_cost_no_time_limit_ends_where_no_set_comes_closer_even_by_the_estim
         score=score,
         rank=lambda convoys: convoys_module.LATE + 900.0,
     )
-    late = convoys_module.Scored(["first"], 19_000.0, 19_000.0, None, None, frozenset())  # type: ignore[arg-type]
+    late = _scored(["first"], 19_000.0)
     assert list(ConvoySearch.on_time(fake, late, 0, Clock(None))) == []  # type: ignore[arg-type]
     assert dues == pytest.approx([756.0])
 
