@@ -267,13 +267,16 @@ def test_a_plan_in_batched_units_starts_the_search_drive_by_drive() -> None:
 
 
 def padded(
-    plan: Plan, legs: set[tuple[str, str, Fraction]], alone: frozenset[tuple[str, Fraction]] = frozenset()
+    plan: Plan,
+    legs: set[tuple[str, str, Fraction]],
+    alone: frozenset[tuple[str, Fraction]] = frozenset(),
+    model: type[Formulation] = Formulation,
 ) -> Found:
     """The cheapest plan that takes the drive legs `legs` (drive, route, departure), each with a
     courier, and sends a courier alone on each departure of `alone` (route, departure): a plan
-    with trips nothing needs, as a search cut short can leave it."""
+    with trips nothing needs, as a search cut short can leave it. `model`: the formulation."""
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
-    form = Formulation(plan, grid, Mode())
+    form = model(plan, grid, Mode())
     deps = form.route_deps
     for (unit, j), col in form.x.items():
         if (unit, deps[j].route, deps[j].time) in legs:
@@ -308,6 +311,32 @@ def test_trips_that_arrive_after_the_last_byte_are_dropped() -> None:
     assert after.cost is not None and after.cost.total == pytest.approx(200)
     assert before.makespan_hours is not None and after.makespan_hours is not None
     assert 23 + 7 / 18 - 1e-6 <= after.makespan_hours <= before.makespan_hours + 1e-6
+
+
+class _Located(Formulation):
+    """The plan model with the bound's rows that keep bytes with their drive: implied by whole
+    trips, so the same plans, but the data's LP reaches other vertices."""
+
+    def add_constraints(self) -> None:
+        super().add_constraints()
+        if not self.mode.relaxed:
+            self._located_content()
+
+
+def test_pruning_lets_nothing_arrive_after_the_last_byte() -> None:
+    """The $300 plan above, pruned in a model with more rows (`_Located`): the data's LP may leave
+    a hair of the data short by the last point (what it must deliver by then has a relative slack
+    of 1e-9), and once put 10 KB of it on a read at 45 h, the plan ending there. Where the plan
+    delivered nothing after that point, its pruned plan delivers nothing after it either."""
+    plan = lane_plan(carry=1, drives=1, leg=100)
+    hour = Fraction(HOUR)
+    taken = {("ssd#1", "out", 0 * hour), ("ssd#1", "back", 12 * hour), ("ssd#1", "out", 30 * hour)}
+    full = padded(plan, taken, model=_Located)
+    lean = pruned(Search(plan, full.formulation.grid, Mode(), "highs", Clock(30)), full)
+    assert lean.cost == pytest.approx(200)
+    after = verified_result(plan, Outcome(lean, None, False), lean, None, Clock(None), 0)
+    assert after.verified, after.violations[:3]
+    assert after.makespan_hours is not None and after.makespan_hours <= 26 + 1e-6
 
 
 def test_empty_drives_that_never_leave_again_and_couriers_alone_are_dropped() -> None:

@@ -673,9 +673,14 @@ def pruned(search: Search, found: Found, share: float = 0.5) -> Found:
     model = form.model.copy()
     for col, n in kept.items():
         model.lb[col] = model.ub[col] = float(n)
-    for k in form.flows:
+    for k, c in form.flows.items():
         terms = form.delivered(k, done)
         model.row(terms, lb=sum(values[col] for col, _ in terms) * (1 - 1e-9))
+        late = [col for i in range(done, form.n) for col in form._inflows(k, c.to, i)]
+        if not any(values[col] > 0 for col in late):
+            # the slack above would let a trickle arrive late, and the plan end then
+            for col in late:
+                model.ub[col] = 0.0
     if form.last is not None:
         model.row([(form.last, 1.0)], ub=float(values[form.last]) * (1 + 1e-9) + 1e-9)
     model.set_objective(form.cost)
