@@ -774,6 +774,39 @@ def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytes
     assert len(calls) == 1  # the proven pool solution is no earlier than the plan: not taken again
 
 
+def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> None:
+    """One source 18 h from the GPU site (out daily at 16:00, back daily at 10:00), one courier
+    carrying 4, two 80 TB drives (written at 1 GB/s, 22 2/9 h each, on the source's one bay; read
+    at 1.5 GB/s, 14 22/27 h, on two of the GPU site's), 640 TB, 40 days: 1,680 columns, but 120
+    intervals. By hand, the two drives as one convoy: out at 16 h, at the source at 34 h, both
+    written by 78 4/9 h, back at 82 h (at 100 h), read by 114 22/27 h; the next 16:00 is 136 h, so
+    every 120 h 160 TB: the fourth load is read by 474 22/27 h. The exact stages alone, which
+    start on 32 h steps for such a grid, had no plan at 10 s (930.8 h at 30 s)."""
+    day = {"first": "16:00", "every": "24 h"}
+    plan = make_plan(
+        "one-lane",
+        sites={"src": {"bays": 1}, "gpu": {"bays": 6}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": "640 TB"}},
+        drives={"hdd": {"capacity": "80 TB", "write_rate": "1 GB/s", "read_rate": "1.5 GB/s", "fleet": {"gpu": 2}}},
+        couriers={"staff": {"fleet": {"gpu": 1}, "carry": 4}},
+        routes={
+            "out": {"from": "gpu", "to": "src", "transit": "18 h", "departures": day, "courier": "staff"},
+            "back": {
+                "from": "src",
+                "to": "gpu",
+                "transit": "18 h",
+                "departures": {"first": "10:00", "every": "24 h"},
+                "courier": "staff",
+            },
+        },
+        horizon="40 days",
+    )
+    result = solve(plan, baselines=False, time_limit=10, workers=1)
+    assert result.verified, result.violations[:3]
+    assert result.makespan_hours is not None and result.lower_bound_hours is not None
+    assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
+
+
 def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_plan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -336,7 +336,7 @@ class _Optimiser:
         coarse = self.coarse_resolution(grid)
         columns = estimated_columns(self.plan, grid.intervals, None)
         big = columns > MIP_COLUMNS
-        drives = self.ships
+        by_convoys = self.convoyed(grid)
         makespan = self.plan.objective == "makespan"
         if self.warm is not None:
             warmed = self.warmed(grid)
@@ -347,7 +347,7 @@ class _Optimiser:
         # search below but the convoys'. A start none of whose drives travel here (a result of
         # another plan, say) is no start for the drives: the convoys still run.
         started = best is not None and best[0].found is not None and not big and bool(self.hint)
-        if drives and columns > CONVOY_ABOVE and not started and not convoyed_first:
+        if by_convoys and not started and not convoyed_first:
             convoyed = self.first_convoys(grid, big)
             if best is None or (convoyed is not None and _better(self.plan, convoyed[0], best[0])):
                 best = convoyed
@@ -366,7 +366,7 @@ class _Optimiser:
             # its plan is a start for two lanes at a time; where that search cannot run, the
             # exact stages do better from nothing (gpu-onboarding, two lanes, under $20,000:
             # 164.0 h from them at 60 s, 310.9 h after a start from the pool)
-            descends = drives and columns > CONVOY_ABOVE and not big and searchable(self.plan)
+            descends = by_convoys and not big and searchable(self.plan)
             if planless and self.plan.budget is not None and descends:
                 best = self.within_budget(grid, bound_step) or best
                 if best is not None and best[0].found is not None:
@@ -378,7 +378,7 @@ class _Optimiser:
             elif big:
                 # a big plan skips the exact stages: the bound may have what is left
                 self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
-            if best is not None and best[0].found is not None and drives and columns > CONVOY_ABOVE:
+            if best is not None and best[0].found is not None and by_convoys:
                 if big and self.hint is not None:
                     mode = replace(self.base, routes=self.hint)
                     fine = self.finer(mode, self.share(1.0, of_left=0.9), best[0].found.makespan)
@@ -535,6 +535,15 @@ class _Optimiser:
                 best, self.hint = timing, routes
         return best
 
+    def convoyed(self, grid: Grid) -> bool:
+        """Whether the plan's first plan comes from convoys: drives travel, and the exact model is
+        big (CONVOY_ABOVE) or its grid so long that the exact stages would start on a coarse one.
+        One courier lane with two drives over 40 days is 1,680 columns on 120 intervals: at 30 s
+        the exact stages gave 930.8 h (the coarse stage's 32 h steps lose most of each trip), the
+        convoys 467.6 h, bound 442 h."""
+        columns = estimated_columns(self.plan, grid.intervals, None)
+        return self.ships and (columns > CONVOY_ABOVE or self.coarse_resolution(grid) is not None)
+
     @property
     def ships(self) -> bool:
         """Whether drives can travel in this solve: the plan has routes and drives, and the mode
@@ -561,10 +570,9 @@ class _Optimiser:
         stages only, 468.0 h, bound 261 h. Also whether the convoys were searched; no plan (None)
         leaves the horizon growing."""
         grid = build_grid(self.plan, self.start_horizon)
-        columns = estimated_columns(self.plan, grid.intervals, None)
-        by_convoys = self.ships and columns > CONVOY_ABOVE
+        by_convoys = self.convoyed(grid)
         if by_convoys:
-            first = self.first_convoys(grid, columns > MIP_COLUMNS)
+            first = self.first_convoys(grid, estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS)
             if first is None or first[0].found is None:
                 return None, True
             outcome, search = first
