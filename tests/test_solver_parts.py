@@ -774,6 +774,47 @@ def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytes
     assert len(calls) == 1  # the proven pool solution is no earlier than the plan: not taken again
 
 
+def one_lane_plan(drives: int, tb: int) -> Plan:
+    """One source 18 h from the GPU site (out daily at 16:00, back daily at 10:00), one courier
+    carrying 4, `drives` drives of 80 TB (written at 1 GB/s, 22 2/9 h each, on the source's one
+    bay; read at 1.5 GB/s, 14 22/27 h, on the GPU site's six), `tb` at the source, 40 days."""
+
+    def daily(hour: int) -> dict[str, str]:
+        return {"first": f"{hour}:00", "every": "24 h"}
+
+    return make_plan(
+        "one-lane",
+        sites={"src": {"bays": 1}, "gpu": {"bays": 6}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": f"{tb} TB"}},
+        drives={
+            "hdd": {"capacity": "80 TB", "write_rate": "1 GB/s", "read_rate": "1.5 GB/s", "fleet": {"gpu": drives}}
+        },
+        couriers={"staff": {"fleet": {"gpu": 1}, "carry": 4}},
+        routes={
+            "out": {"from": "gpu", "to": "src", "transit": "18 h", "departures": daily(16), "courier": "staff"},
+            "back": {"from": "src", "to": "gpu", "transit": "18 h", "departures": daily(10), "courier": "staff"},
+        },
+        horizon="40 days",
+    )
+
+
+def test_a_convoy_filled_part_way_is_out_again_sooner() -> None:
+    """One drive on the lane of `one_lane_plan`, out at 16 h, at the source at 34 h. Full, it is
+    written by 56 2/9 h, back at 58 h (at 76 h), read by 90 22/27 h, past 16:00 (88 h): out again
+    at 112 h, every 96 h. Filled to 0.8 (64 TB), written by 51 7/9 h, back at 58 h, read by
+    87 23/27 h: out again at 88 h, every 72 h."""
+    plan = one_lane_plan(drives=1, tb=320)
+    search = ConvoySearch(plan, build_grid(plan, plan.horizon))  # type: ignore[arg-type]
+    outs = {}
+    for fill in (1.0, 0.8):
+        routes = search.itineraries.build([Convoy(("out", "back"), ("hdd#1",), 0, fill)])
+        outs[fill] = sorted(float(t) / HOUR for _u, r, t in routes if r == "out")[:3]
+    assert outs == {1.0: [16, 112, 208], 0.8: [16, 88, 160]}
+    full = Convoy(("out", "back"), ("hdd#1",))
+    assert [replace(full, fill=0.9)] in search.neighbours([full])
+    assert not any(c.fill > 1 for option in search.neighbours([full]) for c in option)
+
+
 def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> None:
     """One source 18 h from the GPU site (out daily at 16:00, back daily at 10:00), one courier
     carrying 4, two 80 TB drives (written at 1 GB/s, 22 2/9 h each, on the source's one bay; read
@@ -782,25 +823,7 @@ def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> 
     written by 78 4/9 h, back at 82 h (at 100 h), read by 114 22/27 h; the next 16:00 is 136 h, so
     every 120 h 160 TB: the fourth load is read by 474 22/27 h. The exact stages alone, which
     start on 32 h steps for such a grid, had no plan at 10 s (930.8 h at 30 s)."""
-    day = {"first": "16:00", "every": "24 h"}
-    plan = make_plan(
-        "one-lane",
-        sites={"src": {"bays": 1}, "gpu": {"bays": 6}},
-        datasets={"d": {"at": "src", "to": "gpu", "size": "640 TB"}},
-        drives={"hdd": {"capacity": "80 TB", "write_rate": "1 GB/s", "read_rate": "1.5 GB/s", "fleet": {"gpu": 2}}},
-        couriers={"staff": {"fleet": {"gpu": 1}, "carry": 4}},
-        routes={
-            "out": {"from": "gpu", "to": "src", "transit": "18 h", "departures": day, "courier": "staff"},
-            "back": {
-                "from": "src",
-                "to": "gpu",
-                "transit": "18 h",
-                "departures": {"first": "10:00", "every": "24 h"},
-                "courier": "staff",
-            },
-        },
-        horizon="40 days",
-    )
+    plan = one_lane_plan(drives=2, tb=640)
     result = solve(plan, baselines=False, time_limit=10, workers=1)
     assert result.verified, result.violations[:3]
     assert result.makespan_hours is not None and result.lower_bound_hours is not None
