@@ -30,7 +30,9 @@ def test_seeds_differ() -> None:
     assert generate("medium", 0) != generate("medium", 1)
 
 
-@pytest.mark.parametrize(("kind", "total_tb"), [("small", 200), ("medium", 2_000), ("large", 20_000)])
+@pytest.mark.parametrize(
+    ("kind", "total_tb"), [("small", 200), ("medium", 2_000), ("large", 20_000), ("one-lane", 960)]
+)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_totals(kind: str, total_tb: int, seed: int) -> None:
     plan = Plan.model_validate(generate(kind, seed))

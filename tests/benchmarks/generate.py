@@ -1,11 +1,12 @@
-"""The benchmark plans of solver-notes.md, built from a seed: `small`, `medium` and `large`.
+"""The benchmark plans of solver-notes.md, built from a seed: `small`, `medium` and `large`; and
+`one-lane`, ours: a small model on a long grid.
 
 `generate(kind, seed)` returns raw plan data, the same shape a plan YAML has (unit strings
-included), so it feeds `Plan.model_validate` and `to_yaml` alike. `small` is fixed (the seed is
-ignored); `medium` and `large` draw link rates, windows, prices, lanes and sizes from
+included), so it feeds `Plan.model_validate` and `to_yaml` alike. `small` and `one-lane` are fixed
+(the seed is ignored); `medium` and `large` draw link rates, windows, prices, lanes and sizes from
 `random.Random(seed)`, with fleets chosen so the optimum lands at roughly half the horizon.
 
-    python tests/benchmarks/generate.py OUT_DIR   # writes small.yaml, medium.yaml, large.yaml
+    python tests/benchmarks/generate.py OUT_DIR   # writes small.yaml ... one-lane.yaml
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-KINDS = ("small", "medium", "large")
+KINDS = ("small", "medium", "large", "one-lane")
 DESTINATION = "gpu-site"
 DRIVE_TYPE = {"capacity": "80 TB", "write_rate": "1 GB/s", "read_rate": "1.5 GB/s"}
 DEPARTURE_HOURS = (10, 16, 17, 18)
@@ -64,6 +65,8 @@ def generate(kind: str, seed: int = 0) -> dict[str, Any]:
     """
     if kind == "small":
         return _small()
+    if kind == "one-lane":
+        return _one_lane()
     if kind not in SHAPES:
         raise ValueError(f"unknown benchmark kind {kind!r}; expected one of {', '.join(KINDS)}")
     return _random_plan(kind, SHAPES[kind], random.Random(seed))
@@ -86,6 +89,27 @@ def _small() -> dict[str, Any]:
         "routes": {
             "out": _route("hq", DESTINATION, 24, 17, "staff"),
             "back": _route(DESTINATION, "hq", 24, 17, "staff"),
+        },
+    }
+
+
+def _one_lane() -> dict[str, Any]:
+    """One source 18 h from the destination (out daily at 16:00, back at 10:00), one courier
+    carrying 4, three drives, 960 TB, no link, 40 days: about 2,500 columns on 120 intervals (three
+    events a day). The exact stages alone start such a grid coarse (32 h steps) and found 960 h at
+    30 s. By hand, the three drives as one convoy: out at 16 h, written one after another on the
+    source's one bay by 100 2/3 h, back at 106 h, read side by side by 138 22/27 h, out again at
+    160 h: 240 TB every 144 h, the fourth load read by 570 22/27 h."""
+    return {
+        "name": "one-lane",
+        "horizon": "40 days",
+        "sites": {"src": {"bays": 1}, DESTINATION: {"bays": 6}},
+        "datasets": {"data": {"at": "src", "to": DESTINATION, "size": "960 TB"}},
+        "drives": {"hdd-80": {**DRIVE_TYPE, "fleet": {DESTINATION: 3}}},
+        "couriers": {"staff": {"fleet": {DESTINATION: 1}, "carry": 4}},
+        "routes": {
+            "out": _route(DESTINATION, "src", 18, 16, "staff"),
+            "back": _route("src", DESTINATION, 18, 10, "staff"),
         },
     }
 
@@ -187,7 +211,7 @@ def _quote_clocks(value: Any) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    """Write small.yaml, medium.yaml and large.yaml into the folder given."""
+    """Write each kind's plan (small.yaml, medium.yaml, ...) into the folder given."""
     if len(argv) != 1:
         print("usage: python tests/benchmarks/generate.py OUT_DIR", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Time the product's solver against the hand-written hourly PuLP/CBC model on the benchmark plans.
 
-    python tests/benchmarks/run.py [--kinds small,medium,large] [--time-limit S[,S...]] [--seed N] [--no-pulp]
+    python tests/benchmarks/run.py [--kinds small,medium,large,one-lane] [--time-limit S[,S...]] [--seed N] [--no-pulp]
 
 Runs one plan at a time (the machine has two cores) and prints one table: a row per plan and time
 limit (`--time-limit 5,60` shows the first plan and the one-minute plan), CBC once per plan at the
@@ -136,7 +136,7 @@ def render(rows: list[list[str]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run each plan in turn, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: small,medium,large")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: small,medium,large,one-lane")
     parser.add_argument("--time-limit", default="60", help="seconds per solve, or several: 5,60")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-pulp", action="store_true", help="skip the PuLP/CBC baseline")
