@@ -525,11 +525,12 @@ class Formulation:
                 share = self.open[name][i] / self.length[i] if self.length[i] else 0.0
                 self._scaled_row(terms, rate * share, i)
 
-    def delivered(self, k: str, upto: int | None = None) -> list[tuple[int, float]]:
-        """Columns whose sum is the bytes (TB) of k arriving at its `to` in intervals before `upto`."""
+    def delivered(self, k: str, upto: int | None = None, since: int = 0) -> list[tuple[int, float]]:
+        """Columns whose sum is the bytes (TB) of k arriving at its `to` in intervals from `since`
+        up to before `upto`."""
         to = self.flows[k].to
         upto = self.n if upto is None else upto
-        return [(col, 1.0) for i in range(upto) for col in self._inflows(k, to, i)]
+        return [(col, 1.0) for i in range(since, upto) for col in self._inflows(k, to, i)]
 
     def _delivery(self) -> None:
         for k, c in self.flows.items():

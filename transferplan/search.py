@@ -673,13 +673,13 @@ def pruned(search: Search, found: Found, share: float = 0.5) -> Found:
     model = form.model.copy()
     for col, n in kept.items():
         model.lb[col] = model.ub[col] = float(n)
-    for k, c in form.flows.items():
+    for k in form.flows:
         terms = form.delivered(k, done)
         model.row(terms, lb=sum(values[col] for col, _ in terms) * (1 - 1e-9))
-        late = [col for i in range(done, form.n) for col in form._inflows(k, c.to, i)]
-        if not any(values[col] > 0 for col in late):
+        late = form.delivered(k, since=done)
+        if not any(values[col] > 0 for col, _ in late):
             # the slack above would let a trickle arrive late, and the plan end then
-            for col in late:
+            for col, _ in late:
                 model.ub[col] = 0.0
     if form.last is not None:
         model.row([(form.last, 1.0)], ub=float(values[form.last]) * (1 + 1e-9) + 1e-9)
