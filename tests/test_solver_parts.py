@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import transferplan.convoys as convoys_module
-from tests.benchmarks.generate import generate
+from tests.benchmarks.generate import generate, one_lane
 from tests.beside_jobs import report_then_fail, report_then_sleep, square
 from transferplan import load
 from transferplan.assemble import verified_result
@@ -775,27 +775,11 @@ def test_the_bracket_stage_falls_back_on_the_pools_first_plan(monkeypatch: pytes
 
 
 def one_lane_plan(drives: int, tb: int) -> Plan:
-    """One source 18 h from the GPU site (out daily at 16:00, back daily at 10:00), one courier
-    carrying 4, `drives` drives of 80 TB (written at 1 GB/s, 22 2/9 h each, on the source's one
-    bay; read at 1.5 GB/s, 14 22/27 h, on the GPU site's six), `tb` at the source, 40 days."""
-
-    def daily(hour: int) -> dict[str, str]:
-        return {"first": f"{hour}:00", "every": "24 h"}
-
-    return make_plan(
-        "one-lane",
-        sites={"src": {"bays": 1}, "gpu": {"bays": 6}},
-        datasets={"d": {"at": "src", "to": "gpu", "size": f"{tb} TB"}},
-        drives={
-            "hdd": {"capacity": "80 TB", "write_rate": "1 GB/s", "read_rate": "1.5 GB/s", "fleet": {"gpu": drives}}
-        },
-        couriers={"staff": {"fleet": {"gpu": 1}, "carry": 4}},
-        routes={
-            "out": {"from": "gpu", "to": "src", "transit": "18 h", "departures": daily(16), "courier": "staff"},
-            "back": {"from": "src", "to": "gpu", "transit": "18 h", "departures": daily(10), "courier": "staff"},
-        },
-        horizon="40 days",
-    )
+    """The one-lane benchmark's lane with `drives` drives and `tb` TB: one source 18 h from the
+    GPU site (out daily at 16:00, back daily at 10:00), one courier carrying 4, drives of 80 TB
+    (written at 1 GB/s, 22 2/9 h each, on the source's one bay; read at 1.5 GB/s, 14 22/27 h, on
+    the GPU site's six), 40 days."""
+    return Plan.model_validate({**one_lane(drives, tb), "start": START})
 
 
 def test_a_convoy_filled_part_way_is_out_again_sooner() -> None:
@@ -807,10 +791,10 @@ def test_a_convoy_filled_part_way_is_out_again_sooner() -> None:
     search = ConvoySearch(plan, build_grid(plan, plan.horizon))  # type: ignore[arg-type]
     outs = {}
     for fill in (1.0, 0.8):
-        routes = search.itineraries.build([Convoy(("out", "back"), ("hdd#1",), 0, fill)])
+        routes = search.itineraries.build([Convoy(("out", "back"), ("hdd-80#1",), 0, fill)])
         outs[fill] = sorted(float(t) / HOUR for _u, r, t in routes if r == "out")[:3]
     assert outs == {1.0: [16, 112, 208], 0.8: [16, 88, 160]}
-    full = Convoy(("out", "back"), ("hdd#1",))
+    full = Convoy(("out", "back"), ("hdd-80#1",))
     assert [replace(full, fill=0.9)] in search.neighbours([full])
     assert not any(c.fill > 1 for option in search.neighbours([full]) for c in option)
 

@@ -66,7 +66,7 @@ def generate(kind: str, seed: int = 0) -> dict[str, Any]:
     if kind == "small":
         return _small()
     if kind == "one-lane":
-        return _one_lane()
+        return one_lane()
     if kind not in SHAPES:
         raise ValueError(f"unknown benchmark kind {kind!r}; expected one of {', '.join(KINDS)}")
     return _random_plan(kind, SHAPES[kind], random.Random(seed))
@@ -93,19 +93,20 @@ def _small() -> dict[str, Any]:
     }
 
 
-def _one_lane() -> dict[str, Any]:
+def one_lane(drives: int = 3, tb: int = 960) -> dict[str, Any]:
     """One source 18 h from the destination (out daily at 16:00, back at 10:00), one courier
-    carrying 4, three drives, 960 TB, no link, 40 days: about 2,500 columns on 120 intervals (three
-    events a day). The exact stages alone start such a grid coarse (32 h steps) and found 960 h at
-    30 s. By hand, the three drives as one convoy: out at 16 h, written one after another on the
-    source's one bay by 100 2/3 h, back at 106 h, read side by side by 138 22/27 h, out again at
-    160 h: 240 TB every 144 h, the fourth load read by 570 22/27 h."""
+    carrying 4, `drives` drives (three), `tb` TB (960), no link, 40 days: with three, about 2,500
+    columns on 120 intervals (three events a day). The exact stages alone start such a grid coarse
+    (32 h steps) and found 960 h at 30 s. By hand, the three drives as one convoy: out at 16 h,
+    written one after another on the source's one bay by 100 2/3 h, back at 106 h, read side by
+    side by 138 22/27 h, out again at 160 h: 240 TB every 144 h, the fourth load read by
+    570 22/27 h. The tests take other fleets of the same lane."""
     return {
         "name": "one-lane",
         "horizon": "40 days",
         "sites": {"src": {"bays": 1}, DESTINATION: {"bays": 6}},
-        "datasets": {"data": {"at": "src", "to": DESTINATION, "size": "960 TB"}},
-        "drives": {"hdd-80": {**DRIVE_TYPE, "fleet": {DESTINATION: 3}}},
+        "datasets": {"data": {"at": "src", "to": DESTINATION, "size": f"{tb} TB"}},
+        "drives": {"hdd-80": {**DRIVE_TYPE, "fleet": {DESTINATION: drives}}},
         "couriers": {"staff": {"fleet": {DESTINATION: 1}, "carry": 4}},
         "routes": {
             "out": _route(DESTINATION, "src", 18, 16, "staff"),
