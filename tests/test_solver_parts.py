@@ -851,6 +851,31 @@ def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_p
     assert given == [pytest.approx(10.0), pytest.approx(6.0), pytest.approx(10.0), pytest.approx(30.0)]
 
 
+def test_the_convoy_search_gets_a_least_time_for_the_fastest_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 5 s a tenth of the limit is 0.5 s, too little for one-lane's convoys to fill part way
+    (570.8 h, where with 1.5 s 518.9 h): for the fastest plan with no budget the search gets
+    CONVOY_LEAST, 1.5 s, but never more than a third of the limit (2 s: 0.67 s), where the model
+    is small (searched by convoys for its long grid, as one-lane). A cost plan keeps its share
+    (gpu-onboarding as its cost plan at 10 s: $58,590 with the least time, $28,200 without), and
+    so does the medium benchmark, a big model (at 10 s: 340.8 h with it, 338.9 h without)."""
+    solve_module = importlib.import_module("transferplan.solve")
+    given: list[float | None] = []
+
+    def record(plan: Plan, grid: Any, backend: str, clock: Clock, *args: Any, **kwargs: Any) -> None:
+        given.append(clock.limit)
+
+    monkeypatch.setattr(solve_module, "best_itinerary", record)
+    plan = lane_plan(carry=2, drives=2)
+    grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
+    for limit in (5.0, 2.0):
+        assert _Optimiser(plan, "highs", Clock(limit), None).convoys(grid, 0.1, cap=10.0) is None
+    costed = plan.replace(objective="cost")
+    assert _Optimiser(costed, "highs", Clock(5.0), None).convoys(grid, 0.1, cap=10.0) is None
+    medium = Plan.model_validate(generate("medium"))
+    _Optimiser(medium, "highs", Clock(5.0), None).convoys(build_grid(medium, medium.horizon), 0.1, cap=10.0)  # type: ignore[arg-type]
+    assert given == [pytest.approx(1.5), pytest.approx(2 / 3), pytest.approx(0.5), pytest.approx(0.5)]
+
+
 def test_the_bracket_search_may_use_all_the_time_left_but_its_reserve(monkeypatch: pytest.MonkeyPatch) -> None:
     """The interval search gets everything the stage has left but BRACKET_RESERVE (8 s), which the
     plan from its solution needs (medium benchmark: 3-4 s). With 95 % of what was left and 20 s

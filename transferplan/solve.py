@@ -492,7 +492,13 @@ class _Optimiser:
         (unless not `finer`: the caller does that later). `cap`: seconds at most, once a first plan
         is found.
         """
-        budget = None if self.clock.limit is None else self.clock.limit * share
+        limit = self.clock.limit
+        budget = None if limit is None else limit * share
+        small = estimated_columns(self.plan, grid.intervals, None) <= CONVOY_ABOVE
+        if limit is not None and small and self.plan.objective == "makespan" and self.plan.budget is None:
+            # a small model on a long grid: the convoys' plan is the one that counts, and filling
+            # them part way takes more moves than a tenth of a short limit holds (CONVOY_LEAST)
+            budget = max(budget or 0.0, min(CONVOY_LEAST, limit / 3))
         if cap is not None:
             budget = cap if budget is None else min(budget, cap)
         resolution = self.timing_resolution(grid)
@@ -1299,6 +1305,12 @@ CONVOY_ABOVE = 10_000
 searched (quick-start: 0.08 s exact, 0.8 s with the convoy search)."""
 CONVOY_SHARE = 0.1
 """Share of the time limit for the convoy heuristic's local search."""
+CONVOY_LEAST = 1.5
+"""Seconds the convoys' search gets at least, within a third of the limit, for the fastest plan
+with no budget where the model is small (CONVOY_ABOVE) and searched by convoys for its long grid:
+the one-lane benchmark at 5 s had 0.5 s and its plan was 544.9-570.8 h, where with 1.5 s, 518.9 h.
+Not for cost (gpu-onboarding as its cost plan at 10 s: $58,590 with it, $28,200 without), nor for
+medium (at 10 s: 340.8 h with it, 338.9 h without)."""
 CONVOY_SECONDS = 10.0
 """but never more than this when the exact stages can take the plan (not big): the pool's search
 does better with the time (medium benchmark at 300 s: 328 h at 15 s, then nothing better in the
