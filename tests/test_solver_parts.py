@@ -829,13 +829,9 @@ def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> 
     assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
 
 
-def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_plan(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The convoys' local search gets `share` of the limit, but never more than `cap` seconds:
-    at 300 s, 10 s of its 30 (medium benchmark: 328 h at 15 s, then nothing better in the 25 s
-    left, time the interval search after it needed); at 60 s its share, 6 s, is below the cap;
-    with no limit, the cap. Without a cap (big plans), the share as before."""
+def _convoy_clocks(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
+    """The time limit of each convoy search the solver starts from here on (the search itself is
+    replaced by a spy that finds nothing)."""
     solve_module = importlib.import_module("transferplan.solve")
     given: list[float | None] = []
 
@@ -843,6 +839,17 @@ def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_p
         given.append(clock.limit)
 
     monkeypatch.setattr(solve_module, "best_itinerary", record)
+    return given
+
+
+def test_the_convoy_search_keeps_to_its_cap_when_the_exact_stages_can_take_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The convoys' local search gets `share` of the limit, but never more than `cap` seconds:
+    at 300 s, 10 s of its 30 (medium benchmark: 328 h at 15 s, then nothing better in the 25 s
+    left, time the interval search after it needed); at 60 s its share, 6 s, is below the cap;
+    with no limit, the cap. Without a cap (big plans), the share as before."""
+    given = _convoy_clocks(monkeypatch)
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     for limit in (300.0, 60.0, None):
@@ -858,13 +865,7 @@ def test_the_convoy_search_gets_a_least_time_for_the_fastest_plan(monkeypatch: p
     is small (searched by convoys for its long grid, as one-lane). A cost plan keeps its share
     (gpu-onboarding as its cost plan at 10 s: $58,590 with the least time, $28,200 without), and
     so does the medium benchmark, a big model (at 10 s: 340.8 h with it, 338.9 h without)."""
-    solve_module = importlib.import_module("transferplan.solve")
-    given: list[float | None] = []
-
-    def record(plan: Plan, grid: Any, backend: str, clock: Clock, *args: Any, **kwargs: Any) -> None:
-        given.append(clock.limit)
-
-    monkeypatch.setattr(solve_module, "best_itinerary", record)
+    given = _convoy_clocks(monkeypatch)
     plan = lane_plan(carry=2, drives=2)
     grid = build_grid(plan, plan.horizon)  # type: ignore[arg-type]
     for limit in (5.0, 2.0):
