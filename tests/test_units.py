@@ -281,6 +281,9 @@ def test_human_formats() -> None:
     assert units.human_rate(1) == "8 bps"
     assert units.human_duration(56.2) == "2 d 8.2 h"
     assert units.human_duration(12.25) == "12.2 h"
+    # rounded before it is split into days: 95.99 h is 4 d 0.0 h, not 3 d 24.0 h
+    assert units.human_duration(95.99) == "4 d 0.0 h"
+    assert units.human_duration(47.99) == "2 d 0.0 h"
 
 
 # ---------------------------------------------------------------- properties

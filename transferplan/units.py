@@ -423,6 +423,7 @@ def human_rate(value: float) -> str:
 
 def human_duration(hours: float) -> str:
     """Hours rounded for display, e.g. 56.2 -> ``"2 d 8.2 h"``."""
+    hours = round(hours, 1)  # before the split: 95.99 h is "4 d 0.0 h", not "3 d 24.0 h"
     if hours < 48:
         return f"{hours:.1f} h"
     days = int(hours // 24)
