@@ -417,6 +417,31 @@ def test_cheapest_plan_with_a_loose_deadline_ships_everything() -> None:
     assert bytes_of(result, "corpus") == pytest.approx((0.0, 20.0), abs=1e-4)
 
 
+def test_cheapest_plan_with_no_horizon_waits_for_the_free_link() -> None:
+    """objective: cost, no horizon and no deadline: the planner must look far enough for the
+    cheapest plan, not stop at the first horizon that holds some plan.
+
+    100 TB from a to b over a free 1 Gbps link (0.125 GB/s = 0.45 TB/h) and a paid 10 Gbps one
+    at $0.01/GB. Every byte on the paid link costs, so the cheapest plan sends none there: $0, the
+    free link alone, busy from the start: 100 / 0.45 = 2,000 / 9 = 222.22 h, the earliest $0 plan.
+    (The first horizon tried, from the fastest plan's bound, was 96 h: there the cheapest plan
+    sends 56.8 TB on the paid link for $568, which the planner called optimal.)
+    """
+    plan = make_plan(
+        "slow-free",
+        objective="cost",
+        sites={"a": {}, "b": {}},
+        datasets={"logs": {"at": "a", "to": "b", "size": "100 TB"}},
+        links={
+            "free": {"from": "a", "to": "b", "bandwidth": "1 Gbps"},
+            "paid": {"from": "a", "to": "b", "bandwidth": "10 Gbps", "cost_per_gb": 0.01},
+        },
+    )
+    result = solve_and_check(plan, 2000 / 9)
+    assert result.cost.total == pytest.approx(0.0, abs=0.01)
+    assert result.gap == 0.0
+
+
 # --------------------------------------------------------------------------- (g) ready later than start
 
 

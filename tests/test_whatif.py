@@ -253,7 +253,9 @@ def test_frontier_is_monotone_and_verified(quick_start: Plan) -> None:
         assert point.deadline_hours is None or point.makespan_hours <= point.deadline_hours + 1e-6
     fastest = solve(paid, baselines=False)
     assert points[0].makespan_hours == pytest.approx(fastest.makespan_hours, abs=1e-6)
-    assert points[-1].cost == pytest.approx(300.0)  # the van alone
+    # the van alone; "as cheap" is within the solver's tolerance, a cent at most (the earliest
+    # among the cheapest may buy milliseconds with $0.0003-0.0006 of the paid link)
+    assert points[-1].cost == pytest.approx(300.0, abs=0.01)
 
 
 def test_frontier_of_a_free_link_has_two_points(quick_start: Plan) -> None:
