@@ -829,6 +829,21 @@ def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> 
     assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
 
 
+def test_a_cost_plan_in_which_nothing_costs_gets_the_fastest_plan() -> None:
+    """The plan of the test above as `objective: cost`. Nothing in it is priced, so every plan
+    costs $0 (proven: nothing costs less) and the answer is the earliest of them, the fastest
+    plan. The cost search priced the convoys with every drive full, the by-hand schedule above:
+    474 22/27 h. The makespan search fills them part way and is done hours earlier (449 17/27 h,
+    proven optimal given 13 s); the cost plan now gets its plan."""
+    plan = one_lane_plan(drives=2, tb=640).replace(objective="cost")
+    result = solve(plan, baselines=False, time_limit=10)
+    assert result.verified, result.violations[:3]
+    assert (result.objective, result.status) == ("cost", "optimal")
+    assert (result.cost.total, result.cost_lower_bound, result.gap) == (0.0, 0.0, 0.0)
+    assert result.makespan_hours is not None and result.lower_bound_hours is not None
+    assert result.lower_bound_hours <= result.makespan_hours < 474 + 22 / 27 - 1
+
+
 def _convoy_clocks(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
     """The time limit of each convoy search the solver starts from here on (the search itself is
     replaced by a spy that finds nothing)."""

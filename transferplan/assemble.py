@@ -93,7 +93,8 @@ def _assemble(
         lb = None if outcome.lower_bound is None else float(outcome.lower_bound)
         # proven the cheapest within a cent: no gap, whatever float dust the plan pays (a $0 plan
         # with 100 kB left on a paid link cost $0.000001, a gap of 100 % against a bound of $0)
-        gap = None if lb is None or cost.total <= 0 else 0.0 if proven else max(0.0, (cost.total - lb) / cost.total)
+        honest = None if lb is None or cost.total <= 0 else max(0.0, (cost.total - lb) / cost.total)
+        gap = 0.0 if proven else honest
     size = found.formulation.model.size
     return Result(
         plan=plan.name,

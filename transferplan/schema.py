@@ -224,6 +224,15 @@ class Plan(_Model):
                     out.append((f"{type_name}#{n}", type_name, site))
         return out
 
+    @property
+    def priced(self) -> bool:
+        """Whether anything in the plan costs money: else every plan of it costs nothing."""
+        return (
+            any(link.cost_per_gb for link in self.links.values())
+            or any(drive.cost_each for drive in self.drives.values())
+            or any(r.cost_per_trip or r.cost_per_drive or r.cost_per_courier for r in self.routes.values())
+        )
+
     def replace(self, **changes: Any) -> Plan:
         """A validated copy with some top-level fields changed (what-ifs are copies)."""
         data = self.model_dump(by_alias=True, exclude_unset=False)
