@@ -829,6 +829,19 @@ def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> 
     assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
 
 
+def test_with_no_horizon_a_lane_with_no_link_gets_its_first_plan_from_the_convoys() -> None:
+    """The plan of the test above with no horizon. Its inflow bound is 72 h (no link), so the
+    guessed horizon is 144 h: 18 intervals, too few for the convoys to be asked, and the exact
+    stages, growing it, found no plan at 10 s. The convoys then look four times as far (576 h)
+    and find at least the by-hand schedule above, done by 474 22/27 h."""
+    data = {key: value for key, value in one_lane(2, 640).items() if key != "horizon"}
+    plan = Plan.model_validate({**data, "start": START})
+    result = solve(plan, baselines=False, time_limit=10)
+    assert result.verified, result.violations[:3]
+    assert result.makespan_hours is not None and result.lower_bound_hours is not None
+    assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
+
+
 def test_a_cost_plan_in_which_nothing_costs_gets_the_fastest_plan() -> None:
     """The plan of the test above as `objective: cost`. Nothing in it is priced, so every plan
     costs $0 (proven: nothing costs less) and the answer is the earliest of them, the fastest
