@@ -284,8 +284,7 @@ class ConvoySearch:
         # timed against them afterwards. Where the LP is too slow to score with, the estimate
         # heeds the budget instead (see `estimate`).
         self.budget = None if plan.budget is None else float(plan.budget)
-        ends = [plan.deadline_seconds(k) for k in plan.datasets]
-        late = None if any(end is None for end in ends) else max(e for e in ends if e is not None)
+        late = plan.latest_deadline
         # for `objective: cost` the estimate's money ranks convoys done by then (see `rank`)
         self.due = None if plan.objective != "cost" else float(late or grid.horizon) / HOUR
         plan = plan.without_deadlines().replace(budget=None)

@@ -225,6 +225,13 @@ class Plan(_Model):
         return out
 
     @property
+    def latest_deadline(self) -> Fraction | None:
+        """When every dataset has a deadline, the latest of them (seconds after start): nothing is
+        delivered after it. None when some dataset has none."""
+        due = [self.deadline_seconds(name) for name in self.datasets]
+        return max(d for d in due if d is not None) if due and None not in due else None
+
+    @property
     def priced(self) -> bool:
         """Whether anything in the plan costs money: else every plan of it costs nothing."""
         return (

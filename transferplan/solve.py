@@ -85,7 +85,7 @@ def solve(
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    bounded = plan.horizon is not None or all(plan.deadline_seconds(k) is not None for k in plan.datasets)
+    bounded = plan.horizon is not None or plan.latest_deadline is not None
     if plan.objective == "cost" and not plan.priced and bounded:
         # every plan costs nothing, so the earliest of the cheapest is the fastest, which the
         # makespan search finds far better (two drives on one lane, 640 TB: 449.63 h, where the
@@ -239,8 +239,7 @@ class _Optimiser:
         plan with a 20-day deadline in its 30 days: 45 courier legs after the last byte among the
         convoys' routes)."""
         plan = self.plan
-        due = [plan.deadline_seconds(name) for name in plan.datasets]
-        latest = max(d for d in due if d is not None) if due and None not in due else None
+        latest = plan.latest_deadline
         if latest is not None:
             return (latest if plan.horizon is None else min(plan.horizon, latest)), False
         if plan.horizon is not None:
