@@ -639,32 +639,28 @@ class _Optimiser:
         leaves the horizon growing."""
         grid = build_grid(self.plan, self.start_horizon)
         by_convoys = self.convoyed(grid)
+        if not by_convoys:
+            limit = unit_ladder(self.plan)[0] if self.base.use_drives else None
+            resolution = self.coarse_resolution(grid)
+            mode = replace(self.base, unit_limit=limit)
+            outcome, search = self.run(mode, clock=self.share(FIT_SHARE, of_left=0.5), resolution=resolution)
+            if outcome.found is not None:
+                outcome.proven = outcome.proven and limit is None and resolution is None
+                self.candidates.append((outcome, search))
+                self.hint = routes_of(outcome.found)
+            elif not self.ships:
+                return None, False
+            else:
+                # the guess was too short for the convoys to be asked (one lane with no link, whose
+                # inflow bound is 72 h: 144 h on 18 intervals, and the exact stages found nothing
+                # by 576 h in 4.6 s); on FIT_LONGER times it, they find 518.9 h
+                self.start_horizon = min(MAX_HORIZON, FIT_LONGER * self.start_horizon)
+                grid, by_convoys = build_grid(self.plan, self.start_horizon), True
         if by_convoys:
             first = self.first_convoys(grid, estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS)
             if first is None or first[0].found is None:
                 return None, True
             outcome, search = first
-        else:
-            limit = unit_ladder(self.plan)[0] if self.base.use_drives else None
-            resolution = self.coarse_resolution(grid)
-            mode = replace(self.base, unit_limit=limit)
-            outcome, search = self.run(mode, clock=self.share(FIT_SHARE, of_left=0.5), resolution=resolution)
-            if outcome.found is None and self.ships:
-                # the guess was too short for the convoys to be asked (one lane with no link, whose
-                # inflow bound is 72 h: 144 h on 18 intervals, and the exact stages found nothing
-                # by 576 h in 4.6 s); on FIT_LONGER times it, they find 518.9 h
-                self.start_horizon = min(MAX_HORIZON, FIT_LONGER * self.start_horizon)
-                longer = build_grid(self.plan, self.start_horizon)
-                first = self.first_convoys(longer, estimated_columns(self.plan, longer.intervals, None) > MIP_COLUMNS)
-                if first is None or first[0].found is None:
-                    return None, True
-                outcome, search = first
-                by_convoys = True
-            if outcome.found is None:
-                return None, False
-            outcome.proven = outcome.proven and limit is None and resolution is None
-            self.candidates.append((outcome, search))
-            self.hint = routes_of(outcome.found)
         assert outcome.found is not None
         self.start_horizon = min(MAX_HORIZON, -(-outcome.found.makespan // DAY) * DAY)
         self.grows = False
