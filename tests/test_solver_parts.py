@@ -842,6 +842,25 @@ def test_with_no_horizon_a_lane_with_no_link_gets_its_first_plan_from_the_convoy
     assert result.lower_bound_hours <= result.makespan_hours <= 474 + 22 / 27 + 1e-6
 
 
+def test_a_late_first_plan_from_the_exact_stages_sets_a_horizon_the_convoys_are_asked_on() -> None:
+    """One drive, 400 TB, no horizon, no link. The guess is 168 h, too short for the convoys; the
+    exact stages, growing it, find a first plan late (672 h or 1,344 h on their grids, 1,264 h at
+    best; the plan's horizon was the end of that grid). On the horizon that plan sets the grid is
+    long enough for the convoys: they are asked, and their plan sets the horizon. By hand, the
+    drive alone in its convoy, always full: out at 16 h, at the source at 34 h, written by
+    56 2/9 h, back at 58 h (in at 76 h), read by 90 22/27 h; out again at 112 h, every 96 h. The
+    fifth load is read by 90 22/27 + 4 x 96 = 474 22/27 h: a horizon of 480 h."""
+    data = {key: value for key, value in one_lane(1, 400).items() if key != "horizon"}
+    plan = Plan.model_validate({**data, "start": START})
+    optimiser = _Optimiser(plan, "highs", Clock(20), None)
+    fit, by_convoys = optimiser.fitted()
+    assert fit is not None and fit[0].found is not None and by_convoys
+    assert optimiser.start_horizon == 480 * HOUR and not optimiser.grows
+    assert float(fit[0].found.makespan) / HOUR <= 474 + 22 / 27 + 1e-6
+    result = verified_result(plan, fit[0], fit[0].found, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+
+
 def test_a_cost_plan_in_which_nothing_costs_gets_the_fastest_plan() -> None:
     """The plan of the test above as `objective: cost`. Nothing in it is priced, so every plan
     costs $0 (proven: nothing costs less) and the answer is the earliest of them, the fastest
