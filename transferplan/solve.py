@@ -85,14 +85,11 @@ def solve(
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    bounded = plan.horizon is not None or plan.latest_deadline is not None
-    if plan.objective == "cost" and not plan.priced and bounded:
+    if plan.objective == "cost" and not plan.priced:
         # every plan costs nothing, so the earliest of the cheapest is the fastest, which the
         # makespan search finds far better (two drives on one lane, 640 TB: 449.63 h, where the
-        # cost search's convoys, never filled part way, gave 474.8 h). Not without a horizon:
-        # there the fastest plan's first horizon comes from a guess that can be far too short
-        # for convoys (one-lane without its 40 days: no plan at 20 s, where the cost search's
-        # own horizon gives 570.8 h)
+        # cost search's convoys, never filled part way, gave 474.8 h; one-lane without its 40
+        # days: 518.9 h, where the cost search's own horizon gave 570.8 h)
         fastest = solve(
             plan.replace(objective="makespan"),
             time_limit=time_limit,
