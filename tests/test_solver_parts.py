@@ -1840,6 +1840,24 @@ def test_with_two_lanes_no_first_plan_is_sought_from_the_pool_in_budget(monkeypa
     assert not asked
 
 
+def test_the_large_benchmark_has_a_plan_at_30_s_and_keeps_a_10_s_limit() -> None:
+    """The large benchmark's first plan comes from its convoys, scored by an LP of 95,000 columns
+    that takes 7-13 s and has no time limit of its own. Its first LP asked for everything by the
+    estimated completion, where it had 98.8-99.6 % of the data, and a second LP, by the horizon,
+    made the plan: at 30 s that one ended past the search's patience and was dropped (no plan, at
+    24-26 s), and at 10 s the two ran on to 12-22 s, with no plan. Now the first LP asks a little
+    later and makes the plan (813.1 h at 30 s), a plan an LP made is taken even past the time,
+    and an LP that could not end in time is not started: at 10 s the answer is "unknown", within
+    the limit."""
+    plan = Plan.model_validate(generate("large", 0))
+    short = solve(plan, baselines=False, time_limit=10)
+    assert short.status == "unknown" and short.solve_seconds <= 11
+    result = solve(plan, baselines=False, time_limit=30)
+    assert result.status == "feasible" and result.verified, result.violations[:3]
+    assert result.makespan_hours is not None and result.lower_bound_hours is not None
+    assert result.lower_bound_hours <= result.makespan_hours <= 1440
+
+
 def test_a_large_cost_plan_starts_from_the_convoys_with_its_bound_beside() -> None:
     """The medium benchmark as a cost plan with a 20-day deadline, at 10 s: the exact search alone
     found no plan at all in 30 s. The convoys' routes, priced by their LP, give one at once, and

@@ -740,8 +740,14 @@ it the LP scores candidates itself (medium benchmark: 7,426 columns, 16-20 score
 IMPROVE_SHARE = 0.4
 """Share of the convoy search's time for `ConvoySearch.improve` before the LP scores anything."""
 LP_COLUMNS_PER_SECOND = 15_000
-"""About how fast a convoy LP solves (large benchmark: 95,401 columns in 4-9 s); a first LP
-predicted to outlast the time left is not started: it would answer late, if at all."""
+"""About how fast a convoy LP solves (large benchmark: 95,401 columns in 4-9 s)."""
+ESTIMATE_SLACK = 0.05
+"""Where the estimate ranks convoys, the first LP asks for everything this share after the
+estimated completion (see `best_itinerary`)."""
+LP_SLOW_END = 1.5
+"""A convoy LP can take this many times what LP_COLUMNS_PER_SECOND predicts (large benchmark:
+7.2-8.3 s on 2026-12-06, where 6.4 s predicted): a first LP that could outlast the time left so is
+not started, as it would answer late, if at all (at 10 s, after 12.2 s with no plan)."""
 FILL_STEP = 0.2
 """How much a move changes a convoy's `fill`. The one-lane benchmark (three drives, 960 TB): with
 every drive full, 565.3 h at 60 s; with steps of 0.1, 543.1 h, its convoys stuck at 568-580 h for
@@ -800,14 +806,23 @@ def best_itinerary(
             lp = len(search.form.model.lb) / LP_COLUMNS_PER_SECOND
             rest = (patience or clock).remaining()
             convoys = search.improve(convoys, Clock(None if rest is None else max(0.0, rest - 2 * lp)))
-        # an LP asked for everything by the horizon barely cares when (large benchmark: done by
-        # 1320 h, then 876, 864 and 848 h as the target closes in); ask for it by the estimate
-        target = min(search.form.n, grid.ceil(Fraction(search.estimate(convoys) * HOUR)) + 1)
+    longest = LP_SLOW_END * len(search.form.model.lb) / LP_COLUMNS_PER_SECOND
     left = (patience or clock).remaining()
-    if left is not None and left < len(search.form.model.lb) / LP_COLUMNS_PER_SECOND:
+    if left is not None and left < longest:
         return None  # the first LP could not end in time: no plan either way, only a late answer
+    if search.estimated:
+        # an LP asked for everything by the horizon barely cares when (large benchmark: done by
+        # 1320 h, then 876, 864 and 848 h as the target closes in); ask for it by the estimate,
+        # and a little after: the estimate is optimistic, and by itself the LP had 98.8-99.6 % of
+        # the data there, so that a second LP, by the horizon, made the first plan (9-13 s each;
+        # large at 20 s and 30 s: no plan, now 816.0 h and 813.1 h). Not for cost, whose search
+        # moves the time it asks for by what the LP falls short (`on_time`)
+        late = search.estimate(convoys) * (1 + (ESTIMATE_SLACK if search.due is None else 0))
+        target = min(search.form.n, grid.ceil(Fraction(late * HOUR)) + 1)
     current = search.score(convoys, target)
     if current.delivered < total and target < search.form.n:
+        if _short(search, clock, patience):
+            return None  # as above: the large benchmark at 10 s answered at 22 s, with no plan
         target = search.form.n
         current = search.score(convoys, target)
     if search.estimated and search.due is not None and current.delivered < total:
@@ -821,14 +836,13 @@ def best_itinerary(
     heeded = search.estimated and search.budget is not None  # the LP ignores the budget: moves keep to it
 
     def out() -> bool:
-        if incumbent is not None:
-            # an LP has no time limit of its own: one that cannot end in time is not started (large
-            # benchmark at 60 s: the last one ended 3.5 s past the search's share)
-            left = clock.remaining()
-            return left is not None and left <= max(0.05, search.last_seconds)
-        return clock.out() and (patience is None or patience.out())
+        # an LP has no time limit of its own: one that cannot end in time is not started (large
+        # benchmark at 60 s: the last one ended 3.5 s past the search's share)
+        return _short(search, clock, None if incumbent is not None else patience)
 
-    while not out():
+    while True:
+        # a plan the last LP made is taken, even once the time is out (large benchmark at 30 s:
+        # the LP that delivered everything ended past the search's patience and was dropped)
         if current.delivered >= total and (not heeded or search.affordable(current.convoys)):
             incumbent, stale = current, 0
             point = done_point(current.form, current.solution)
@@ -841,6 +855,8 @@ def best_itinerary(
             target = point - 1
             current = search.score(current.convoys, target)
             continue
+        if out():
+            break
         better = None
         for convoys in search.neighbours(current.convoys):
             if out():
@@ -868,6 +884,15 @@ def best_itinerary(
     if incumbent is None:
         return None
     return search.paid_for(incumbent.convoys), grid.points[done_point(incumbent.form, incumbent.solution)]
+
+
+def _short(search: ConvoySearch, clock: Clock, patience: Clock | None) -> bool:
+    """Whether another LP, as long as the last, would end after `clock` and `patience` (the
+    longer of the two, which the search has while it has no plan)."""
+    lefts = [c.remaining() for c in (clock, patience) if c is not None]
+    if any(left is None for left in lefts):
+        return False
+    return max(left for left in lefts if left is not None) <= max(0.05, search.last_seconds)
 
 
 def _online_at(online: list[float], seconds: list[float], when: float) -> float:
