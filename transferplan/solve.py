@@ -541,7 +541,7 @@ class _Optimiser:
             self.pool_plan = report.plan
 
     def convoys(
-        self, grid: Grid, share: float, finer: bool = True, cap: float | None = None
+        self, grid: Grid, share: float, finer: bool = True, cap: float | None = None, patient: bool = True
     ) -> tuple[Outcome, Search] | None:
         """A plan fast from drives travelling in convoys (see convoys.py), or None.
 
@@ -549,7 +549,7 @@ class _Optimiser:
         data can make with them, exactly; finer stages start from it. Large grids are searched on a
         coarse one (departures rounded the safe way), then the best itinerary is timed on the fine
         (unless not `finer`: the caller does that later). `cap`: seconds at most, once a first plan
-        is found.
+        is found. Not `patient`: no longer than that without one either.
         """
         limit = self.clock.limit
         budget = None if limit is None else limit * share
@@ -565,7 +565,7 @@ class _Optimiser:
             grid = build_grid(self.plan, self.start_horizon, resolution)
         reporter = Search(self.plan, grid, self.base, self.backend, self.clock, self.progress, "convoys")
         # without a first plan nothing later has a start: the search may then take most of the time
-        patience = self.share(1.0, of_left=0.8)
+        patience = self.share(1.0, of_left=0.8) if patient else None
         seen: list[tuple[frozenset[tuple[str, str, Fraction]], Fraction]] = []
         found = best_itinerary(
             self.plan,
@@ -615,15 +615,19 @@ class _Optimiser:
         uses them."""
         return bool(self.plan.routes and self.plan.drives and self.base.use_drives)
 
-    def first_convoys(self, grid: Grid, big: bool) -> tuple[Outcome, Search] | None:
+    def first_convoys(self, grid: Grid, big: bool, patient: bool = True) -> tuple[Outcome, Search] | None:
         """The convoys' plan, the first of a plan big enough for them (`convoys`)."""
         # a big plan's convoys are timed on the plan's own grid only after the bounds: that is
         # slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time. For
         # cost, the convoys' routes are priced by the same LP (`run` minimises cost): a first plan
         # where the exact search alone finds none in minutes
         if big:
-            return self.convoys(grid, CONVOY_SHARE_BIG, finer=False)
-        return self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS)
+            return self.convoys(grid, CONVOY_SHARE_BIG, finer=False, patient=patient)
+        return self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS, patient=patient)
+
+    def _big(self, grid: Grid) -> bool:
+        """Whether the exact model on `grid` is too big for any exact stage (MIP_COLUMNS)."""
+        return estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS
 
     def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
         """A plan with neither horizon nor deadline: the first plan on the guessed horizon from the
@@ -641,6 +645,7 @@ class _Optimiser:
         grid = build_grid(self.plan, self.start_horizon)
         by_convoys = self.convoyed(grid)
         fit: tuple[Outcome, Search] | None = None  # the first plan
+        widened = False  # the horizon is FIT_LONGER times the guess
         if not by_convoys:
             limit = unit_ladder(self.plan)[0] if self.base.use_drives else None
             resolution = self.coarse_resolution(grid)
@@ -661,10 +666,19 @@ class _Optimiser:
                 # inflow bound is 72 h: 144 h on 18 intervals, and the exact stages found nothing
                 # by 576 h in 4.6 s); on FIT_LONGER times it, they find 518.9 h
                 self.start_horizon = min(MAX_HORIZON, FIT_LONGER * self.start_horizon)
-                grid, by_convoys = build_grid(self.plan, self.start_horizon), True
+                grid, by_convoys, widened = build_grid(self.plan, self.start_horizon), True, True
         if by_convoys:
             hint = self.hint
-            first = self.first_convoys(grid, estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS)
+            # on the guess they may find nothing however long they look (the medium benchmark's
+            # guess, 288 h, where its convoys need 344 h: no plan at 60 s, the convoys spending
+            # 45 s of it), so a plan small enough for the exact stages has them look no longer
+            # than with a horizon, then FIT_LONGER times as far. A big plan has nothing else.
+            big = self._big(grid)
+            first = self.first_convoys(grid, big, patient=widened or big)
+            if fit is None and not widened and not big and (first is None or first[0].found is None):
+                self.start_horizon = min(MAX_HORIZON, FIT_LONGER * self.start_horizon)
+                grid = build_grid(self.plan, self.start_horizon)
+                first = self.first_convoys(grid, self._big(grid))
             if first is not None and (fit is None or _better(self.plan, first[0], fit[0])):
                 fit = first
             else:
