@@ -890,9 +890,8 @@ def _short(search: ConvoySearch, clock: Clock, patience: Clock | None) -> bool:
     """Whether another LP, as long as the last, would end after `clock` and `patience` (the
     longer of the two, which the search has while it has no plan)."""
     lefts = [c.remaining() for c in (clock, patience) if c is not None]
-    if any(left is None for left in lefts):
-        return False
-    return max(left for left in lefts if left is not None) <= max(0.05, search.last_seconds)
+    known = [left for left in lefts if left is not None]
+    return len(known) == len(lefts) and max(known) <= max(0.05, search.last_seconds)
 
 
 def _online_at(online: list[float], seconds: list[float], when: float) -> float:
