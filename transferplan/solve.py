@@ -393,8 +393,7 @@ class _Optimiser:
             self.costing = Beside(_cost_bound, *job)
         grid = build_grid(self.plan, self.start_horizon)
         coarse = self.coarse_resolution(grid)
-        columns = estimated_columns(self.plan, grid.intervals, None)
-        big = columns > MIP_COLUMNS
+        big = self._big(grid)
         by_convoys = self.convoyed(grid)
         makespan = self.plan.objective == "makespan"
         if self.warm is not None:
@@ -803,7 +802,7 @@ class _Optimiser:
                 break
             routes = unpool(self.plan, pooled.formulation, pooled.solution.values, grid)
             timed = self.timed(routes, top, self.inflow, None, of=of)
-            if estimated_columns(self.plan, grid.intervals, None) <= MIP_COLUMNS:
+            if not self._big(grid):
                 counts = departure_counts(pooled.formulation, pooled.solution.values)
                 # its own share, even past the stage's clock: the pool solution took most of the
                 # time (medium, by 311.8 h: 50-56 s), and cut short its counts are wasted
@@ -1416,8 +1415,8 @@ the schedule and its replay (large benchmark at 60 s: 1.7 s; with 2 % kept the c
 FINISH_SECONDS = 5.0
 """but never more than this."""
 FIT_LONGER = 4
-"""How much longer than the guessed horizon the convoys look when the exact stages found no plan
-within it (`fitted`)."""
+"""How much longer than the guessed horizon the convoys look when the exact stages, or the convoys
+themselves, found no plan within it (`fitted`)."""
 FIT_SHARE = 0.3
 """Of the time limit, what the first plan of a plan with no horizon may take (`fitted`)."""
 WARM_SHARE = 0.3
