@@ -180,6 +180,24 @@ def test_table_says_what_a_person_needs_at_a_glance():
         assert expected in text, f"{expected!r} missing from:\n{text}"
 
 
+def test_a_baseline_with_no_plan_in_its_time_is_not_called_impossible():
+    """An "unknown" baseline is a search that ran out of time, an "infeasible" one a proof: only
+    the proof reads "cannot do it", in the summary and in the HTML report."""
+    result = quick_start_result(
+        baselines=[
+            Baseline(mode="network_only", status="infeasible"),
+            Baseline(mode="shipping_only", status="unknown"),
+        ]
+    )
+    text = " ".join(text_of(result).split())
+    assert "the network alone cannot do it" in text
+    assert "shipping alone: no plan found in its time" in text
+    assert "shipping alone cannot do it" not in text
+    html = report_html(result)
+    assert "<th>Shipping alone</th><td>no plan found in its time</td>" in html
+    assert "<th>The network alone</th><td>impossible</td>" in html
+
+
 def test_table_fits_a_100_column_terminal():
     for result in (quick_start_result(), couriered_result(), infeasible_result()):
         lines = text_of(result, width=100).splitlines()

@@ -625,6 +625,19 @@ def test_baselines_run_first_and_come_with_a_plan_that_has_none() -> None:
     assert result.solve_seconds < 30
 
 
+def test_a_baseline_whose_mode_cannot_reach_a_destination_is_impossible_at_once() -> None:
+    """gpu-onboarding: 'web' (colo) and 'images' (berlin) leave their sites by links only, so
+    shipping alone can deliver neither. That is known without a search, where its share of a short
+    limit ran out with "unknown"; the network alone is searched as before."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    result = solve(plan, time_limit=3)
+    shipping = next(b for b in result.baselines if b.mode == "shipping_only")
+    assert shipping.status == "infeasible" and shipping.makespan_hours is None
+    assert shipping.note == "no way for 'web' (colo -> gpu-site), 'images' (berlin -> gpu-site)"
+    network = next(b for b in result.baselines if b.mode == "network_only")
+    assert "no way" not in network.note
+
+
 def test_the_pool_bound_never_passes_a_proven_optimum() -> None:
     """The lane of the convoy test above has its optimum at 23 + 2 x 25/18 = 25.78 h (drives
     written and read one after the other). One bay at each end leaves the pool nothing to share,

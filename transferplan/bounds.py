@@ -14,18 +14,21 @@ from .units import format_duration
 
 def unreachable(plan: Plan) -> list[str]:
     """One sentence per dataset that no combination of links and drive routes can bring to its `to`."""
-    edges: dict[str, set[str]] = defaultdict(set)
-    for link in plan.links.values():
-        edges[link.from_].add(link.to)
     has_drives = any(sum(t.fleet.values()) for t in plan.drives.values())
-    for route in plan.routes.values():
-        if has_drives and plan.sites[route.from_].bays >= 0:
+    return [_why_unreachable(plan, name, has_drives) for name in stranded(plan)]
+
+
+def stranded(plan: Plan, use_links: bool = True, use_drives: bool = True) -> list[str]:
+    """The datasets that can reach their `to` by no chain of links (if `use_links`) and drive
+    routes (if `use_drives`, and the plan has drives)."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    if use_links:
+        for link in plan.links.values():
+            edges[link.from_].add(link.to)
+    if use_drives and any(sum(t.fleet.values()) for t in plan.drives.values()):
+        for route in plan.routes.values():
             edges[route.from_].add(route.to)
-    sentences = []
-    for name, ds in plan.datasets.items():
-        if ds.to not in reachable(ds.at, edges):
-            sentences.append(_why_unreachable(plan, name, has_drives))
-    return sentences
+    return [name for name, ds in plan.datasets.items() if ds.to not in reachable(ds.at, edges)]
 
 
 def _why_unreachable(plan: Plan, name: str, has_drives: bool) -> str:

@@ -1192,6 +1192,13 @@ class _Optimiser:
             if not needed:
                 out.append(Baseline(mode=mode, status="infeasible", note="the plan has none"))  # type: ignore[arg-type]
                 continue
+            stranded = bounds.stranded(self.plan, base.use_links, base.use_drives)
+            if stranded:
+                # proven at once, where the search may not prove it in its share (gpu-onboarding
+                # at 20 s: shipping alone "unknown", though two datasets have no route at all)
+                note = _stranded_note(self.plan, stranded)
+                out.append(Baseline(mode=mode, status="infeasible", note=note))  # type: ignore[arg-type]
+                continue
             if clock.out():
                 out.append(Baseline(mode=mode, status="unknown", note="no time was left"))  # type: ignore[arg-type]
                 continue
@@ -1210,6 +1217,13 @@ class _Optimiser:
                     )
                 )
         return out
+
+
+def _stranded_note(plan: Plan, stranded: list[str]) -> str:
+    """Which datasets a mode alone cannot bring to their destination, e.g. "no way for 'web'
+    (colo -> gpu-site)"."""
+    ways = [f"'{name}' ({plan.datasets[name].at} -> {plan.datasets[name].to})" for name in stranded]
+    return "no way for " + ", ".join(ways)
 
 
 @dataclass(frozen=True)

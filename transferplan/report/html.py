@@ -258,7 +258,8 @@ def header_html(result: Result) -> str:
         for b in result.baselines:
             words = MODE_WORDS.get(b.mode, b.mode)
             if b.makespan_hours is None:
-                rows.append((e(words.capitalize()), e(b.note or "impossible")))
+                fallback = "impossible" if b.status == "infeasible" else "no plan found in its time"
+                rows.append((e(words.capitalize()), e(b.note or fallback)))
                 continue
             verdict = ", ".join(
                 v for v in (times_faster(result.makespan_hours, b.makespan_hours), cost_compared(c.total, b.cost)) if v

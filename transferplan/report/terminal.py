@@ -86,7 +86,8 @@ def comparison_lines(result: Result) -> list[str]:
     for b in result.baselines:
         words = MODE_WORDS.get(b.mode, b.mode)
         if b.makespan_hours is None:
-            lines.append(f"{words} cannot do it")
+            # "unknown" is no proof: its search ran out of time
+            lines.append(f"{words} cannot do it" if b.status == "infeasible" else f"{words}: no plan found in its time")
             continue
         verdict = times_faster(result.makespan_hours, b.makespan_hours)
         if verdict:
