@@ -14,8 +14,7 @@ from .units import format_duration
 
 def unreachable(plan: Plan) -> list[str]:
     """One sentence per dataset that no combination of links and drive routes can bring to its `to`."""
-    has_drives = any(sum(t.fleet.values()) for t in plan.drives.values())
-    return [_why_unreachable(plan, name, has_drives) for name in stranded(plan)]
+    return [_why_unreachable(plan, name) for name in stranded(plan)]
 
 
 def stranded(plan: Plan, use_links: bool = True, use_drives: bool = True) -> list[str]:
@@ -25,20 +24,25 @@ def stranded(plan: Plan, use_links: bool = True, use_drives: bool = True) -> lis
     if use_links:
         for link in plan.links.values():
             edges[link.from_].add(link.to)
-    if use_drives and any(sum(t.fleet.values()) for t in plan.drives.values()):
+    if use_drives and _has_drives(plan):
         for route in plan.routes.values():
             edges[route.from_].add(route.to)
     return [name for name, ds in plan.datasets.items() if ds.to not in reachable(ds.at, edges)]
 
 
-def _why_unreachable(plan: Plan, name: str, has_drives: bool) -> str:
+def _has_drives(plan: Plan) -> bool:
+    """Whether any drive type has a fleet: without one, routes carry nothing."""
+    return any(sum(t.fleet.values()) for t in plan.drives.values())
+
+
+def _why_unreachable(plan: Plan, name: str) -> str:
     ds = plan.datasets[name]
     outgoing = [n for n, link in plan.links.items() if link.from_ == ds.at]
     routes = [n for n, r in plan.routes.items() if r.from_ == ds.at]
     parts = [f"dataset '{name}' cannot reach '{ds.to}' from '{ds.at}': no chain of links and drive routes leads there"]
     if not outgoing and not routes:
         parts.append(f"(no link or route leaves '{ds.at}')")
-    elif not has_drives and routes:
+    elif not _has_drives(plan) and routes:
         parts.append("(the plan has no drives to carry data on its routes)")
     return " ".join(parts)
 
