@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from transferplan import bounds
 from transferplan.result import Result, RouteResult
 from transferplan.schema import Plan
 from transferplan.solve import solve
@@ -637,6 +638,75 @@ def test_unreachable_destination_names_the_dataset() -> None:
     text = " ".join(result.explanation)
     assert result.status == "infeasible", describe(result)
     assert "stranded" in text and "fine" not in text, text
+
+
+HDD = {"capacity": "10 TB", "write_rate": "1 GB/s", "read_rate": "1 GB/s"}
+
+
+def relay_plan(**changes: Any) -> Plan:
+    """10 TB at 'a' for 'c', no link; one 10 TB drive at 'a'; the van takes it to 'hub' (no bays)
+    at 3 h, arriving 4 h, the truck on to 'c' at 5 h, arriving 6 h."""
+    sections: dict[str, Any] = {
+        "sites": {"a": {"bays": 1}, "hub": {}, "c": {"bays": 1}},
+        "datasets": {"d": {"at": "a", "to": "c", "size": "10 TB"}},
+        "drives": {"hdd": {**HDD, "fleet": {"a": 1}}},
+        "routes": {
+            "van": {"from": "a", "to": "hub", "transit": "1 h", "departures": {"at": ["3 h"]}},
+            "truck": {"from": "hub", "to": "c", "transit": "1 h", "departures": {"at": ["5 h"]}},
+        },
+    }
+    sections.update(changes)
+    return make_plan("relay", **sections)
+
+
+def test_drives_pass_through_a_site_without_bays() -> None:
+    """Rule 3: drives pass through a site without bays. Written at 1 GB/s, the 10 TB take
+    10,000 s = 25/9 h, done before the van at 3 h; at 'hub' by 4 h, on the 5 h truck, at 'c' by
+    6 h, read in 25/9 h: delivered at 6 + 25/9 = 8.778 h, the only plan there is."""
+    plan = relay_plan()
+    assert bounds.stranded(plan) == []
+    result = solve(plan, baselines=False, time_limit=30)
+    assert result.status == "optimal" and result.verified, describe(result)
+    assert result.makespan_hours == pytest.approx(6 + 25 / 9, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        # the data's site cannot write a drive, and no link leaves it
+        ({"sites": {"a": {}, "hub": {}, "c": {"bays": 1}}}, "(no link leaves 'a', and it has no bays to write drives)"),
+        # nor can the destination read one, and no link reaches it
+        ({"sites": {"a": {"bays": 1}, "hub": {}, "c": {}}}, "(no link reaches 'c', and it has no bays to read drives)"),
+        # the drive starts at 'c' and no route leads back to 'a': nothing teleports (rule 4)
+        (
+            {"drives": {"hdd": {**HDD, "fleet": {"c": 1}}}},
+            "(no link leaves 'a', and no drive starts there or can travel there)",
+        ),
+    ],
+)
+def test_a_plan_whose_drives_cannot_carry_the_data_is_infeasible_at_once(changes: dict[str, Any], why: str) -> None:
+    """The relay above with one part missing: no plan exists, and the reason is given in the
+    plan's terms before any search (these used to search the whole time limit and then say only
+    that nothing fitted the horizon)."""
+    result = solve(relay_plan(**changes), baselines=False, time_limit=30)
+    assert result.status == "infeasible", describe(result)
+    assert result.explanation == [
+        f"dataset 'd' cannot reach 'c' from 'a': no chain of links and drive routes leads there {why}"
+    ]
+    assert result.solve_seconds < 1
+
+
+def test_routes_no_drive_can_take_carry_nothing() -> None:
+    """A route whose departures take no drives (`max_drives: 0`), or whose courier pool has no
+    couriers (a departure with a drive needs one), brings nothing: the relay is cut."""
+    van = {"from": "a", "to": "hub", "transit": "1 h", "departures": {"at": ["3 h"]}}
+    truck = {"from": "hub", "to": "c", "transit": "1 h", "departures": {"at": ["5 h"]}}
+    capped = {"van": van, "truck": {**truck, "max_drives": 0}}
+    assert bounds.stranded(relay_plan(routes=capped)) == ["d"]
+    staffed = {"van": van, "truck": {**truck, "courier": "crew"}}
+    crew = {"carry": 2, "fleet": {"hub": 1}}
+    assert bounds.stranded(relay_plan(routes=staffed, couriers={"crew": crew})) == []
+    assert bounds.stranded(relay_plan(routes=staffed, couriers={"crew": {**crew, "fleet": {}}})) == ["d"]
 
 
 def test_a_drive_back_at_its_source_keeps_no_stray_bytes() -> None:

@@ -18,16 +18,47 @@ def unreachable(plan: Plan) -> list[str]:
 
 
 def stranded(plan: Plan, use_links: bool = True, use_drives: bool = True) -> list[str]:
-    """The datasets that can reach their `to` by no chain of links (if `use_links`) and drive
-    routes (if `use_drives`, and the plan has drives)."""
+    """The datasets that no chain of links (if `use_links`) and drives (if `use_drives`) can bring
+    to their `to`.
+
+    Drives take bytes from a site with bays that a drive can reach from where its fleet starts
+    (written there) to another site with bays they can be carried to (read there), through sites
+    with or without bays (rule 3). Couriers are not followed: a dataset found reachable here may
+    still be stranded by them, never the reverse."""
     edges: dict[str, set[str]] = defaultdict(set)
     if use_links:
         for link in plan.links.values():
             edges[link.from_].add(link.to)
-    if use_drives and _has_drives(plan):
-        for route in plan.routes.values():
-            edges[route.from_].add(route.to)
+    if use_drives:
+        for site, ends in _drive_hops(plan).items():
+            edges[site] |= ends
     return [name for name, ds in plan.datasets.items() if ds.to not in reachable(ds.at, edges)]
+
+
+def _drive_hops(plan: Plan) -> dict[str, set[str]]:
+    """From each site where a drive can be written, the sites where it can be read."""
+    moves = _drive_moves(plan)
+    bayed = {site for site in _drive_sites(plan, moves) if plan.sites[site].bays > 0}
+    return {site: (reachable(site, moves) & bayed) - {site} for site in bayed}
+
+
+def _drive_moves(plan: Plan) -> dict[str, set[str]]:
+    """The routes a drive can take: those whose departures may carry one, and whose courier pool,
+    if any, has couriers (each departure carrying drives needs one)."""
+    moves: dict[str, set[str]] = defaultdict(set)
+    for route in plan.routes.values():
+        if route.max_drives == 0:
+            continue
+        if route.courier is not None and not sum(plan.couriers[route.courier].fleet.values()):
+            continue
+        moves[route.from_].add(route.to)
+    return moves
+
+
+def _drive_sites(plan: Plan, moves: dict[str, set[str]]) -> set[str]:
+    """Every site some drive can be at: where a fleet starts, and where routes take it from there."""
+    starts = {site for t in plan.drives.values() for site, count in t.fleet.items() if count}
+    return set().union(*(reachable(site, moves) for site in starts))
 
 
 def _has_drives(plan: Plan) -> bool:
@@ -38,12 +69,19 @@ def _has_drives(plan: Plan) -> bool:
 def _why_unreachable(plan: Plan, name: str) -> str:
     ds = plan.datasets[name]
     outgoing = [n for n, link in plan.links.items() if link.from_ == ds.at]
+    incoming = [n for n, link in plan.links.items() if link.to == ds.to]
     routes = [n for n, r in plan.routes.items() if r.from_ == ds.at]
     parts = [f"dataset '{name}' cannot reach '{ds.to}' from '{ds.at}': no chain of links and drive routes leads there"]
     if not outgoing and not routes:
         parts.append(f"(no link or route leaves '{ds.at}')")
     elif not _has_drives(plan) and routes:
         parts.append("(the plan has no drives to carry data on its routes)")
+    elif not outgoing and plan.sites[ds.at].bays == 0:
+        parts.append(f"(no link leaves '{ds.at}', and it has no bays to write drives)")
+    elif not incoming and plan.sites[ds.to].bays == 0:
+        parts.append(f"(no link reaches '{ds.to}', and it has no bays to read drives)")
+    elif not outgoing and ds.at not in _drive_sites(plan, _drive_moves(plan)):
+        parts.append(f"(no link leaves '{ds.at}', and no drive starts there or can travel there)")
     return " ".join(parts)
 
 
