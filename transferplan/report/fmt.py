@@ -92,3 +92,5 @@ def cost_compared(mix: float, other: float | None) -> str:
 
 
 MODE_WORDS = {"network_only": "the network alone", "shipping_only": "shipping alone"}
+NOT_IN_TIME = "no plan found in its time"
+"""A baseline with no plan and no proof that none exists (status "unknown"): not "impossible"."""

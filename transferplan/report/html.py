@@ -17,7 +17,7 @@ from plotly.offline import get_plotlyjs
 
 from ..result import Result
 from ..units import human_duration, human_size
-from .fmt import MODE_WORDS, calendar, cost_compared, money, percent, start_of, times_faster, when
+from .fmt import MODE_WORDS, NOT_IN_TIME, calendar, cost_compared, money, percent, start_of, times_faster, when
 from .terminal import bound_text, status_words
 
 COLORS = {"write": "#4c78a8", "read": "#54a24b", "transit": "#9d9da0", "courier": "#f58518", "link": "#b279a2"}
@@ -258,7 +258,7 @@ def header_html(result: Result) -> str:
         for b in result.baselines:
             words = MODE_WORDS.get(b.mode, b.mode)
             if b.makespan_hours is None:
-                fallback = "impossible" if b.status == "infeasible" else "no plan found in its time"
+                fallback = "impossible" if b.status == "infeasible" else NOT_IN_TIME
                 rows.append((e(words.capitalize()), e(b.note or fallback)))
                 continue
             verdict = ", ".join(

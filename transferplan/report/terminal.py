@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..result import Result
 from ..units import human_duration, human_size
-from .fmt import MODE_WORDS, calendar, cost_compared, moment, money, percent, sooner, times_faster
+from .fmt import MODE_WORDS, NOT_IN_TIME, calendar, cost_compared, moment, money, percent, sooner, times_faster
 
 STATUS_STYLE = {"optimal": "bold green", "feasible": "bold yellow", "infeasible": "bold red", "unknown": "bold red"}
 
@@ -87,7 +87,7 @@ def comparison_lines(result: Result) -> list[str]:
         words = MODE_WORDS.get(b.mode, b.mode)
         if b.makespan_hours is None:
             # "unknown" is no proof: its search ran out of time
-            lines.append(f"{words} cannot do it" if b.status == "infeasible" else f"{words}: no plan found in its time")
+            lines.append(f"{words} cannot do it" if b.status == "infeasible" else f"{words}: {NOT_IN_TIME}")
             continue
         verdict = times_faster(result.makespan_hours, b.makespan_hours)
         if verdict:
