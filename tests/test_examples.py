@@ -156,3 +156,17 @@ def test_onboarding_fastest_under_a_tight_budget_has_a_plan() -> None:
     assert result["verified"] is True, result["violations"][:3]
     assert result["cost"]["total"] <= 12000
     assert result["makespan_hours"] <= 14 * 24
+
+
+def test_onboarding_as_shipped_gets_its_cheapest_plan() -> None:
+    """`transferplan solve examples/gpu-onboarding.yaml`, as the README runs it (60 s): the
+    cheapest plan is $11,630 (derived by hand in test_solver_parts.py: wan-colo $3,000, four
+    drives $7,600, one freight trip $1,030). Before the search tried fewer drives and other
+    routes it returned six drives on a flight, $15,600."""
+    path = EXAMPLES / "gpu-onboarding.yaml"
+    done = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["verified"] is True, result["violations"][:3]
+    assert result["cost"]["total"] == pytest.approx(11_630)
+    assert result["cost"]["drives"] == pytest.approx(4 * 1900)

@@ -2016,3 +2016,53 @@ def test_a_plan_with_no_horizon_is_searched_within_its_first_plans_days(monkeypa
     assert bounded and max(bounded) <= 48
     assert result.status == "optimal" and result.verified
     assert result.makespan_hours == pytest.approx(23 + 2 * 25 / 18, abs=1e-3)
+
+
+def test_a_fleet_models_only_the_drives_it_names() -> None:
+    """`Mode.fleet` keeps the named drives and leaves the rest out of the model: they stay where
+    they start, so its plans are plans of the whole fleet."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    grid = build_grid(plan, Fraction(14 * 24 * HOUR), plan.resolution)
+    kept = frozenset({"hdd-80#3", "hdd-80#7"})
+    form = Formulation(plan, grid, Mode(fleet=kept))
+    assert {d.name for d in form.drives} == kept
+    whole = Formulation(plan, grid, Mode())
+    assert len(whole.drives) == 24 and len(form.model.lb) < len(whole.model.lb)
+
+
+def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route() -> None:
+    """gpu-onboarding (objective cost, 14 days). By hand:
+    - 'web' leaves the colo only by wan-colo at 0.01 USD/GB: $3,000 for 300 TB.
+    - HQ's 600 TB and Berlin's 150 TB (over the free berlin-hq link; no drive reaches Berlin)
+      leave HQ by wan-hq, 10 Gbps x 0.9 = 4.05 TB/h in 22:00-06:00 (start at 00:00 local): 6 h,
+      then 13 nights of 8 h, then 2 h before the deadline, 112 h or 453.6 TB. So 296.4 TB go on
+      drives: four loads of 80 TB at least.
+    - Four drives, one trip each: $7,600, carried most cheaply by one freight trip ($150 + 4 x
+      $220 = $1,030; a flight ticket is $1,200): written by 89 h (17:00 on day 3; 74.1 TB each
+      take 76.2 h), in at 161 h, read by 237.2 h. $3,000 + $7,600 + $1,030 = $11,630.
+    - Fewer drives means second trips, and a drive comes back only by flight ($1,200). Two trips
+      by freight hold a drive's loads to 89 TB (write, 72 h, read, 9 h back, write, 72 h, read:
+      a + b <= (336 - 153) / 2 h); one by freight, to 119.6 TB; so three drives need both of one
+      drive's trips by flight: $5,700 + 3 x $1,200 + $3,000 = $12,300. Two drives need both by
+      flight with under 4 h of waiting in all, which the 08:00 and 20:00 departures do not allow
+      (the waits after writing and after reading differ by 5 h modulo 24).
+    So $11,630 is the optimum. From six drives on the 08:00 flight of day 4 ($15,600, priced with
+    their routes given), one drive fewer at a time is bisected: three find nothing, four find
+    $11,800 (one flight); moving that flight's drives to the freight arriving within three days
+    finds $11,630. The drive-by-drive model of the whole fleet found neither in 24 s."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    optimiser = _Optimiser(plan, "highs", Clock(60), None, workers=1)
+    six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
+    start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
+    assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
+    fewer = optimiser.fewer_drives(start)
+    assert fewer[0].found is not None
+    assert len({drive for drive, _, _ in routes_of(fewer[0].found)}) == 4
+    assert fewer[0].found.cost <= 11_800 + 1e-6
+    cheapest = optimiser.other_routes(fewer)
+    found = cheapest[0].found
+    assert found is not None and found.cost == pytest.approx(11_630)
+    assert not cheapest[0].proven  # cheapest for its routes only
+    result = verified_result(plan, cheapest[0], found, None, Clock(None), 0)
+    assert result.verified, result.violations[:3]
+    assert result.cost is not None and result.cost.total == pytest.approx(11_630)

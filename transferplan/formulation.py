@@ -45,6 +45,7 @@ class Mode:
     routes: frozenset[tuple[str, str, Fraction]] | None = None  # fixed itinerary: (unit, route, departure)
     # drives on each departure (route, departure, drives), none on the others; which drives is free
     counts: frozenset[tuple[str, Fraction, int]] | None = None
+    fleet: frozenset[str] | None = None  # only these drives (by name); the others stay where they start
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ class Formulation:
         drive of a unit does an equal share, side by side on its own bay."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for name, type_name, start in self.plan.drive_names():
-            groups[type_name, start].append(name)
+            if self.mode.fleet is None or name in self.mode.fleet:
+                groups[type_name, start].append(name)
         units = []
         # a relaxation may pool identical drives freely: its LP is the per-drive LP summed
         largest = len(self.plan.drive_names()) if self.mode.relaxed else max_unit_size(self.plan)

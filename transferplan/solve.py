@@ -8,6 +8,7 @@ Horizon: the plan's `horizon`, else its deadline, else a guess from the inflow b
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -487,6 +488,12 @@ class _Optimiser:
             if self._costed_optimal():
                 break  # the child's plan is proven cheapest (`refine` takes it): no stage can beat it
             planless = best is None or best[0].found is None
+            if limit is None and not planless and self.plan.objective == "cost" and _drives_priced(self.plan):
+                # before the whole fleet drive by drive: its model is the largest, and the
+                # batched stages' plan is a start for fewer drives
+                assert best is not None
+                best = self.other_routes(self.fewer_drives(best))
+                left = self.clock.remaining()
             stage_clock = Clock(stage_seconds(left, columns, last, planless))
             upper, cap = None, None
             if best is not None and best[0].found is not None:
@@ -513,6 +520,64 @@ class _Optimiser:
                 break
         if best is None:  # every exact stage too big, and no convoys: time ran out with no plan
             return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
+        return best
+
+    def fewer_drives(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
+        """`best` (a cost plan) or a cheaper plan with fewer drives: how many of the plan's own
+        drives it takes is bisected, the busiest kept, each try a plan of the whole fleet.
+
+        Where drives are priced, the drives a plan leaves at home are the saving, and the model of
+        the whole fleet hides it: gpu-onboarding's 24 drives in units of 6 cost $15,600 with six,
+        and the stages after it (units of 3, then drive by drive) found nothing cheaper in 30 s,
+        nor did its six drives one by one in 12 s. Five of them give $13,700 and four $11,800,
+        each in 3 s: small models. One drive fewer at a time from the 2-unit stage's twelve took
+        a try each down to six (22 s)."""
+        fewest = 1
+        while (found := best[0].found) is not None and not self.clock.out():
+            trips: dict[str, int] = {}
+            for drive, _route, _leaves in routes_of(found):
+                trips[drive] = trips.get(drive, 0) + 1
+            most = len(trips) - 1
+            if most < fewest:
+                break
+            tried = (fewest + most) // 2
+            keep = frozenset(sorted(sorted(trips), key=trips.__getitem__, reverse=True)[:tried])
+            left = self.clock.remaining()
+            clock = Clock(None if left is None else FEWER_DRIVES_SHARE * left)
+            hint = frozenset(trip for trip in routes_of(found) if trip[0] in keep)
+            outcome, search = self.run(replace(self.base, fleet=keep, unit_limit=None), clock=clock, hint=hint)
+            outcome.proven = False  # cheapest for these drives only
+            if outcome.found is not None and _better(self.plan, outcome, best[0]):
+                self.candidates.append((outcome, search))
+                best = (outcome, search)
+                self.hint = routes_of(outcome.found)
+            else:
+                fewest = tried + 1  # none with so few in the time: more of them
+        return best
+
+    def other_routes(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
+        """`best` (a cost plan) or a cheaper one: the drives of one departure sent by another route
+        between the same sites (`_route_moves`), each move priced with its routes fixed (a fraction
+        of a second); again from each cheaper plan, until no move is cheaper or the time is out.
+
+        gpu-onboarding's four drives on one flight cost $11,800; by the freight leaving the day
+        after, $11,630. The models drive by drive did not find the move in 24 s."""
+        while best[0].found is not None:
+            for moved in _route_moves(self.plan, best[0].found):
+                left = self.clock.remaining()
+                if left is not None and left <= 0:
+                    return best
+                clock = Clock(None if left is None else min(OTHER_ROUTE_SECONDS, left))
+                fleet = frozenset(drive for drive, _route, _leaves in moved)
+                outcome, search = self.run(replace(self.base, routes=moved, fleet=fleet), clock=clock)
+                outcome.proven = False  # cheapest on these routes only
+                if outcome.found is not None and _better(self.plan, outcome, best[0]):
+                    self.candidates.append((outcome, search))
+                    best = (outcome, search)
+                    self.hint = routes_of(outcome.found)
+                    break
+            else:
+                break
         return best
 
     def pool_bound(
@@ -1399,6 +1464,13 @@ def _within(clock: Clock, outer: Clock) -> Clock:
     return Clock(min(clock.limit, left))
 
 
+FEWER_DRIVES_SHARE = 0.15
+"""Of the time left, what each try with one drive fewer gets (gpu-onboarding at 60 s: about 6 s;
+five and four of its drives gave their plans in 3 s each)."""
+OTHER_ROUTE_WINDOW = 3 * DAY
+"""How far from a departure's arrival another route's arrival may be, to be tried instead."""
+OTHER_ROUTE_SECONDS = 2.0
+"""At most this for pricing one such move (gpu-onboarding: 0.4 s)."""
 EXACT_SHARE = 0.7
 """Share of `_drive_by_drive`'s time for the plan that ends where the pool's solution does; the
 rest goes to the fallback that takes only its counts (medium benchmark: 2.5 s for 309.23 h, and
@@ -1595,6 +1667,33 @@ def unit_ladder(plan: Plan) -> list[int | None]:
         groups[type_name, start] = groups.get((type_name, start), 0) + 1
     largest = max(groups.values(), default=0)
     return [limit for limit in UNIT_LADDER if limit < largest] + [None]
+
+
+def _route_moves(plan: Plan, found: Found) -> list[frozenset[tuple[str, str, Fraction]]]:
+    """`found`'s routes with the drives of one departure moved to another route between the same
+    sites, on a departure arriving within OTHER_ROUTE_WINDOW of theirs: every such move."""
+    trips = routes_of(found)
+    together: dict[tuple[str, Fraction], set[str]] = defaultdict(set)
+    for drive, route, leaves in trips:
+        together[route, leaves].add(drive)
+    deps = found.formulation.route_deps.values()
+    arrival = {(dep.route, dep.time): dep.arrival for dep in deps}
+    ends = {name: (route.from_, route.to) for name, route in plan.routes.items()}
+    moves = []
+    for (route, leaves), drives in sorted(together.items()):
+        for dep in deps:
+            near = abs(dep.arrival - arrival[route, leaves]) <= OTHER_ROUTE_WINDOW
+            if near and dep.route != route and ends[dep.route] == ends[route]:
+                gone = {(drive, route, leaves) for drive in drives}
+                moves.append(trips - gone | {(drive, dep.route, dep.time) for drive in drives})
+    return moves
+
+
+def _drives_priced(plan: Plan) -> bool:
+    """Whether a plan with fewer drives can cost less: drives or their trips are charged."""
+    return any(drive.cost_each for drive in plan.drives.values()) or any(
+        route.cost_per_drive for route in plan.routes.values()
+    )
 
 
 def _better(plan: Plan, new: Outcome, old: Outcome) -> bool:
