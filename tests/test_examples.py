@@ -170,3 +170,17 @@ def test_onboarding_as_shipped_gets_its_cheapest_plan() -> None:
     assert result["verified"] is True, result["violations"][:3]
     assert result["cost"]["total"] == pytest.approx(11_630)
     assert result["cost"]["drives"] == pytest.approx(4 * 1900)
+
+
+def test_onboarding_with_24_more_drives_costs_no_more() -> None:
+    """ "24 more drives?": the cheapest plan is still four drives by freight, $11,630, which the
+    larger fleet holds. With 48 drives the model drive by drive was too big for the exact stages,
+    and the convoys alone gave $28,200 or $103,230-104,110; the search now keeps as many drives as
+    fit (`working_fleet`)."""
+    path = EXAMPLES / "gpu-onboarding.yaml"
+    args = ["solve", str(path), "--set", "drives.hdd-80.fleet.hq=48", "--no-baselines", "--format", "json"]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["verified"] is True, result["violations"][:3]
+    assert result["cost"]["total"] == pytest.approx(11_630)

@@ -53,13 +53,17 @@ from transferplan.search import (
     routes_of,
 )
 from transferplan.solve import (
+    MIP_COLUMNS,
     PLANLESS_SHARE,
     STAGE_LOADS,
     STAGE_SHARE,
     _accepted,
     _cost_bound,
+    _fleet_plan,
     _Optimiser,
     _pooled_bound,
+    _renamed,
+    estimated_columns,
     solve,
     stage_seconds,
 )
@@ -1701,7 +1705,7 @@ def test_a_cost_search_whose_stages_find_nothing_takes_the_pools_plan(monkeypatc
     made of the pool's cheapest solution, $200, and the pool's bound proves it optimal. Before,
     the child gave the LP's $100 and no plan, and the solve had none."""
     solve_module = importlib.import_module("transferplan.solve")  # the package's `solve` is the function
-    monkeypatch.setattr(solve_module, "unit_ladder", lambda plan: [])
+    monkeypatch.setattr(solve_module, "unit_ladder", lambda plan, fleet=None: [])
     result = solve(one_trip(), baselines=False, time_limit=30, workers=2)
     assert result.status == "optimal" and result.verified, result.violations[:3]
     assert result.cost.total == pytest.approx(200.0, abs=1e-6)
@@ -2055,7 +2059,7 @@ def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route()
     six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
     start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
     assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
-    fewer = optimiser.fewer_drives(start)
+    fewer = optimiser.drive_count(start)
     assert fewer[0].found is not None
     assert len({drive for drive, _, _ in routes_of(fewer[0].found)}) == 4
     assert fewer[0].found.cost <= 11_800 + 1e-6
@@ -2066,3 +2070,36 @@ def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route()
     result = verified_result(plan, cheapest[0], found, None, Clock(None), 0)
     assert result.verified, result.violations[:3]
     assert result.cost is not None and result.cost.total == pytest.approx(11_630)
+
+
+def test_a_cost_plan_too_big_for_its_fleet_is_searched_with_as_many_drives_as_fit() -> None:
+    """gpu-onboarding with 48 drives at HQ: drive by drive, its model has about twice the columns
+    of the 24-drive one, past MIP_COLUMNS, so no exact stage ran and the plan came from convoys
+    ($28,200 and $103,230-104,110 at 60 s, where with 24 drives $11,630). Drives are priced, so
+    the search keeps as many as fit, the first by name; the convoys search the same drives."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.hq=48"])
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    fleet = optimiser.working_fleet()
+    assert fleet is not None and fleet == {f"hdd-80#{i}" for i in range(1, len(fleet) + 1)}
+    grid = build_grid(plan, optimiser.start_horizon)
+    assert estimated_columns(plan, grid.intervals, None) > MIP_COLUMNS
+    assert estimated_columns(plan, grid.intervals, None, fleet) <= MIP_COLUMNS
+    assert len(fleet) >= 20
+    # the fastest plan needs every drive: only a cost plan is cut down
+    assert _Optimiser(plan.replace(objective="makespan"), "highs", Clock(60), None).working_fleet() is None
+
+
+def test_a_smaller_fleet_plan_names_its_drives_as_the_whole_plan_does() -> None:
+    """Drives are named by their order over sites (`type#n`), so a fleet of some of them, made a
+    plan of its own for the convoys, names them anew; their routes are renamed back."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.gpu-site=3"])
+    assert [name for name, _t, site in plan.drive_names() if site == "gpu-site"] == [
+        "hdd-80#25",
+        "hdd-80#26",
+        "hdd-80#27",
+    ]
+    smaller, names = _fleet_plan(plan, frozenset({"hdd-80#1", "hdd-80#2", "hdd-80#26"}))
+    assert smaller.drives["hdd-80"].fleet == {"hq": 2, "gpu-site": 1}
+    assert names == {"hdd-80#1": "hdd-80#1", "hdd-80#2": "hdd-80#2", "hdd-80#3": "hdd-80#26"}
+    leg = ("flight-back", Fraction(20 * HOUR))
+    assert _renamed(frozenset({("hdd-80#3", *leg)}), names) == {("hdd-80#26", *leg)}

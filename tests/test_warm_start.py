@@ -122,7 +122,7 @@ def test_without_the_exact_stages_only_a_start_gives_a_plan(monkeypatch: pytest.
     (the drive pool, drive by drive) go on from it to the variant's optimum, 24.78 h, which the
     pool's bound proves."""
     solver = importlib.import_module("transferplan.solve")
-    monkeypatch.setattr(solver, "unit_ladder", lambda plan: [])
+    monkeypatch.setattr(solver, "unit_ladder", lambda plan, fleet=None: [])
     monkeypatch.setattr(solver._Optimiser, "coarse_resolution", lambda self, grid: None)
     result, _ = late()
     variant = lane_plan(carry=2, drives=2, bays=2)

@@ -384,13 +384,16 @@ class _Optimiser:
         finishes decides optimality; earlier stages are proven only against their units or routes.
         """
         best: tuple[Outcome, Search] | None = None
+        whole = self.base
+        if self.base.fleet is None:
+            self.base = replace(self.base, fleet=self.working_fleet())
         convoyed_first = False  # the convoys searched already (for a horizon: `fitted`)
         if self.grows and self.plan.objective == "makespan":
             best, convoyed_first = self.fitted()
         if self.plan.objective == "cost" and not self.grows and self.workers > 1:
             # beside the whole search: its LP can take longer than a share of the time (the
             # medium benchmark as a cost plan on its 30-day grid: 8 s, whatever the LP method)
-            job = (self.plan, self.start_horizon, self.backend, self.clock.remaining(), self.base)
+            job = (self.plan, self.start_horizon, self.backend, self.clock.remaining(), whole)
             self.costing = Beside(_cost_bound, *job)
         grid = build_grid(self.plan, self.start_horizon)
         coarse = self.coarse_resolution(grid)
@@ -460,7 +463,7 @@ class _Optimiser:
                 self.pool_bound(best, best[0].found.makespan, self.share(1.0, POOL_OF_LEFT), bound_step)
         if self.plan.objective == "cost" and not self.grows and self.workers == 1:
             best = self.costed_in_turn(best)
-        limits = unit_ladder(self.plan) if self.base.use_drives else [None]
+        limits = unit_ladder(self.plan, self.base.fleet) if self.base.use_drives else [None]
         ladder: list[tuple[int | None, Fraction | None]] = [(limit, None) for limit in limits]
         if coarse is not None and (best is None or best[0].found is None):
             # a first plan fast, on a coarse grid; after the convoys' plan it only takes time from
@@ -470,7 +473,7 @@ class _Optimiser:
         # a model HiGHS cannot even load in the time is not worth building (the large benchmark's is
         # 1.4 M columns: 11 s to build, no first solution in minutes)
         sized = [
-            (limit, res, estimated_columns(self.plan, grid.intervals if res is None else self._steps(res), limit))
+            (limit, res, self._columns(grid.intervals if res is None else self._steps(res), limit))
             for limit, res in ladder
         ]
         stages = [stage for stage in sized if stage[2] <= MIP_COLUMNS]
@@ -492,7 +495,7 @@ class _Optimiser:
                 # before the whole fleet drive by drive: its model is the largest, and the
                 # batched stages' plan is a start for fewer drives
                 assert best is not None
-                best = self.other_routes(self.fewer_drives(best))
+                best = self.other_routes(self.drive_count(best))
                 left = self.clock.remaining()
             stage_clock = Clock(stage_seconds(left, columns, last, planless))
             upper, cap = None, None
@@ -522,16 +525,18 @@ class _Optimiser:
             return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
         return best
 
-    def fewer_drives(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
-        """`best` (a cost plan) or a cheaper plan with fewer drives: how many of the plan's own
-        drives it takes is bisected, the busiest kept, each try a plan of the whole fleet.
+    def drive_count(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
+        """`best` (a cost plan) or a cheaper plan with another number of drives: fewer of the plan's
+        own drives, bisected (the busiest kept), then one more than the plan then has; each try a
+        small model drive by drive whose plan is a plan of the whole fleet (the others stay home).
 
         Where drives are priced, the drives a plan leaves at home are the saving, and the model of
         the whole fleet hides it: gpu-onboarding's 24 drives in units of 6 cost $15,600 with six,
         and the stages after it (units of 3, then drive by drive) found nothing cheaper in 30 s,
         nor did its six drives one by one in 12 s. Five of them give $13,700 and four $11,800,
-        each in 3 s: small models. One drive fewer at a time from the 2-unit stage's twelve took
-        a try each down to six (22 s)."""
+        each in 3 s. One drive fewer at a time from the 2-unit stage's twelve took a try each
+        down to six (22 s). With 12 drives at HQ, units of 3 gave $13,500 with three, fewer found
+        nothing, and four (those three and one more) give $11,800."""
         fewest = 1
         while (found := best[0].found) is not None and not self.clock.out():
             trips: dict[str, int] = {}
@@ -542,18 +547,40 @@ class _Optimiser:
                 break
             tried = (fewest + most) // 2
             keep = frozenset(sorted(sorted(trips), key=trips.__getitem__, reverse=True)[:tried])
-            left = self.clock.remaining()
-            clock = Clock(None if left is None else FEWER_DRIVES_SHARE * left)
             hint = frozenset(trip for trip in routes_of(found) if trip[0] in keep)
-            outcome, search = self.run(replace(self.base, fleet=keep, unit_limit=None), clock=clock, hint=hint)
-            outcome.proven = False  # cheapest for these drives only
-            if outcome.found is not None and _better(self.plan, outcome, best[0]):
-                self.candidates.append((outcome, search))
-                best = (outcome, search)
-                self.hint = routes_of(outcome.found)
+            if self._with_drives(keep, hint, best):
+                best = self.candidates[-1]
             else:
                 fewest = tried + 1  # none with so few in the time: more of them
+        found = best[0].found
+        if found is not None and not self.clock.out():
+            used = {drive for drive, _route, _leaves in routes_of(found)}
+            names = self.plan.drive_names()
+            kinds = {(type_name, start) for name, type_name, start in names if name in used}
+            # a drive like those the plan has, where one is left
+            spare = sorted(
+                ((type_name, start) not in kinds, i, name)
+                for i, (name, type_name, start) in enumerate(names)
+                if name not in used and (self.base.fleet is None or name in self.base.fleet)
+            )
+            if spare and self._with_drives(frozenset(used | {spare[0][2]}), routes_of(found), best):
+                best = self.candidates[-1]
         return best
+
+    def _with_drives(
+        self, keep: frozenset[str], hint: frozenset[tuple[str, str, Fraction]], best: tuple[Outcome, Search]
+    ) -> bool:
+        """Whether the plan with only the drives `keep` (from `hint`), in FEWER_DRIVES_SHARE of the
+        time left, is better than `best`; if so it is the last of `candidates`."""
+        left = self.clock.remaining()
+        clock = Clock(None if left is None else FEWER_DRIVES_SHARE * left)
+        outcome, search = self.run(replace(self.base, fleet=keep, unit_limit=None), clock=clock, hint=hint)
+        outcome.proven = False  # cheapest for these drives only
+        if outcome.found is None or not _better(self.plan, outcome, best[0]):
+            return False
+        self.candidates.append((outcome, search))
+        self.hint = routes_of(outcome.found)
+        return True
 
     def other_routes(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
         """`best` (a cost plan) or a cheaper one: the drives of one departure sent by another route
@@ -617,7 +644,7 @@ class _Optimiser:
         """
         limit = self.clock.limit
         budget = None if limit is None else limit * share
-        small = estimated_columns(self.plan, grid.intervals, None) <= CONVOY_ABOVE
+        small = self._columns(grid.intervals) <= CONVOY_ABOVE
         if limit is not None and small and self.plan.objective == "makespan" and self.plan.budget is None:
             # a small model on a long grid: the convoys' plan is the one that counts, and filling
             # them part way takes more moves than a tenth of a short limit holds (CONVOY_LEAST)
@@ -631,18 +658,20 @@ class _Optimiser:
         # without a first plan nothing later has a start: the search may then take most of the time
         patience = self.share(1.0, of_left=0.8) if patient else None
         seen: list[tuple[frozenset[tuple[str, str, Fraction]], Fraction]] = []
+        fleet_plan, names = _fleet_plan(self.plan, self.base.fleet)
         found = best_itinerary(
-            self.plan,
+            fleet_plan,
             grid,
             self.backend,
             Clock(budget),
             reporter.say,
             self.base.use_links,
             patience=patience,
-            each=lambda routes, done: seen.append((routes, done)),
+            each=lambda routes, done: seen.append((_renamed(routes, names), done)),
         )
         if found is None:
             return None
+        found = _renamed(found[0], names), found[1]
         # the search makes convoys faster, not cheaper: for cost, each it met is priced, the fastest
         # first (medium benchmark as a cost plan at 60 s: the cheapest $54,150, the fastest $62,050)
         priced = seen[::-1] if self.plan.objective == "cost" else [found]
@@ -670,7 +699,7 @@ class _Optimiser:
         One courier lane with two drives over 40 days is 1,680 columns on 120 intervals: at 30 s
         the exact stages gave 930.8 h (the coarse stage's 32 h steps lose most of each trip), the
         convoys 467.6 h, bound 442 h."""
-        columns = estimated_columns(self.plan, grid.intervals, None)
+        columns = self._columns(grid.intervals)
         return self.ships and (columns > CONVOY_ABOVE or self.coarse_resolution(grid) is not None)
 
     @property
@@ -696,7 +725,32 @@ class _Optimiser:
 
     def _big(self, grid: Grid) -> bool:
         """Whether the exact model on `grid` is too big for any exact stage (MIP_COLUMNS)."""
-        return estimated_columns(self.plan, grid.intervals, None) > MIP_COLUMNS
+        return self._columns(grid.intervals) > MIP_COLUMNS
+
+    def _columns(self, intervals: int, unit_limit: int | None = None) -> int:
+        """`estimated_columns` of this search's model: its fleet, on `intervals`."""
+        return estimated_columns(self.plan, intervals, unit_limit, self.base.fleet)
+
+    def working_fleet(self) -> frozenset[str] | None:
+        """For a cost plan whose drives are priced and whose model drive by drive is too big for
+        the exact stages (MIP_COLUMNS) only because of its fleet: as many of its drives as keep it
+        within that, the same share of each group of identical drives (the first by name); None
+        otherwise. A plan of some drives is a plan of the fleet, and the cheapest
+        leaves most at home: gpu-onboarding with 48 drives at HQ, where 24 fit, cost $28,200 and
+        $103,230-104,110 at 60 s (the convoys alone, then priced at 3.6 s a set), where with 24
+        drives $11,630."""
+        if self.plan.objective != "cost" or not _drives_priced(self.plan) or not self.base.use_drives:
+            return None
+        grid = build_grid(self.plan, self.start_horizon)
+        columns = estimated_columns(self.plan, grid.intervals, None)
+        if columns <= MIP_COLUMNS:
+            return None
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for name, type_name, start in self.plan.drive_names():
+            groups[type_name, start].append(name)
+        share = MIP_COLUMNS / columns
+        kept = frozenset(name for names in groups.values() for name in names[: max(1, int(len(names) * share))])
+        return kept if estimated_columns(self.plan, grid.intervals, None, kept) <= MIP_COLUMNS else None
 
     def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
         """A plan with neither horizon nor deadline: the first plan on the guessed horizon from the
@@ -716,7 +770,7 @@ class _Optimiser:
         fit: tuple[Outcome, Search] | None = None  # the first plan
         widened = False  # the horizon is FIT_LONGER times the guess
         if not by_convoys:
-            limit = unit_ladder(self.plan)[0] if self.base.use_drives else None
+            limit = unit_ladder(self.plan, self.base.fleet)[0] if self.base.use_drives else None
             resolution = self.coarse_resolution(grid)
             mode = replace(self.base, unit_limit=limit)
             outcome, search = self.run(mode, clock=self.share(FIT_SHARE, of_left=0.5), resolution=resolution)
@@ -1465,7 +1519,7 @@ def _within(clock: Clock, outer: Clock) -> Clock:
 
 
 FEWER_DRIVES_SHARE = 0.15
-"""Of the time left, what each try with one drive fewer gets (gpu-onboarding at 60 s: about 6 s;
+"""Of the time left, what each of `drive_count`'s tries gets (gpu-onboarding at 60 s: about 6 s;
 five and four of its drives gave their plans in 3 s each)."""
 OTHER_ROUTE_WINDOW = 3 * DAY
 """How far from a departure's arrival another route's arrival may be, to be tried instead."""
@@ -1640,11 +1694,13 @@ def stage_seconds(left: float | None, columns: int, last: bool, planless: bool =
     return min(left, max(share * left, STAGE_LOADS * columns / COLUMNS_PER_SECOND))
 
 
-def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None) -> int:
-    """About how many columns the full model has (drive locations, reads and writes, link flows)."""
+def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None, fleet: frozenset[str] | None = None) -> int:
+    """About how many columns the full model has (drive locations, reads and writes, link flows),
+    with only the drives of `fleet` when given."""
     groups: dict[tuple[str, str], int] = {}
-    for _name, type_name, start in plan.drive_names():
-        groups[type_name, start] = groups.get((type_name, start), 0) + 1
+    for name, type_name, start in plan.drive_names():
+        if fleet is None or name in fleet:
+            groups[type_name, start] = groups.get((type_name, start), 0) + 1
     units = sum(n if unit_limit is None else min(n, unit_limit) for n in groups.values())
     commodities = len(plan.datasets) if any(plan.deadline_seconds(k) for k in plan.datasets) else 1
     per_interval = units * len(plan.sites) * (1 + 2 * commodities) + (len(plan.links) + len(plan.sites)) * commodities
@@ -1660,11 +1716,13 @@ UNIT_LADDER = (2, 4, 8)
 """Units per group of identical drives tried before one unit per drive."""
 
 
-def unit_ladder(plan: Plan) -> list[int | None]:
-    """The batching stages worth trying for this plan's largest group of identical drives."""
+def unit_ladder(plan: Plan, fleet: frozenset[str] | None = None) -> list[int | None]:
+    """The batching stages worth trying for this plan's largest group of identical drives (of
+    `fleet`, when given)."""
     groups: dict[tuple[str, str], int] = {}
-    for _name, type_name, start in plan.drive_names():
-        groups[type_name, start] = groups.get((type_name, start), 0) + 1
+    for name, type_name, start in plan.drive_names():
+        if fleet is None or name in fleet:
+            groups[type_name, start] = groups.get((type_name, start), 0) + 1
     largest = max(groups.values(), default=0)
     return [limit for limit in UNIT_LADDER if limit < largest] + [None]
 
@@ -1687,6 +1745,30 @@ def _route_moves(plan: Plan, found: Found) -> list[frozenset[tuple[str, str, Fra
                 gone = {(drive, route, leaves) for drive in drives}
                 moves.append(trips - gone | {(drive, dep.route, dep.time) for drive in drives})
     return moves
+
+
+def _fleet_plan(plan: Plan, fleet: frozenset[str] | None) -> tuple[Plan, dict[str, str]]:
+    """`plan` with only the drives of `fleet` (all, when None), and each of its drives' name in
+    `plan` (drives are named by their order, which a smaller fleet changes)."""
+    if fleet is None:
+        return plan, {}
+    kept = [(name, type_name, start) for name, type_name, start in plan.drive_names() if name in fleet]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _name, type_name, start in kept:
+        counts[type_name][start] += 1
+    drives = {
+        type_name: {**drive.model_dump(by_alias=True), "fleet": dict(counts[type_name])}
+        for type_name, drive in plan.drives.items()
+    }
+    smaller = plan.replace(drives=drives)
+    return smaller, {new: name for (new, _t, _s), (name, _t2, _s2) in zip(smaller.drive_names(), kept, strict=True)}
+
+
+def _renamed(
+    routes: frozenset[tuple[str, str, Fraction]], names: dict[str, str]
+) -> frozenset[tuple[str, str, Fraction]]:
+    """Route decisions with their drives named as in `names` (unchanged where it has none)."""
+    return frozenset((names.get(drive, drive), route, leaves) for drive, route, leaves in routes)
 
 
 def _drives_priced(plan: Plan) -> bool:
