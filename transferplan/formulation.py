@@ -141,10 +141,7 @@ class Formulation:
         """Physical drives, or (with `unit_limit`) identical drives batched into at most that many
         units per type and start site. A batched plan is a plan for the drives one by one: each
         drive of a unit does an equal share, side by side on its own bay."""
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for name, type_name, start in self.plan.drive_names():
-            if self.mode.fleet is None or name in self.mode.fleet:
-                groups[type_name, start].append(name)
+        groups = drive_groups(self.plan, self.mode.fleet)
         units = []
         # a relaxation may pool identical drives freely: its LP is the per-drive LP summed
         largest = len(self.plan.drive_names()) if self.mode.relaxed else max_unit_size(self.plan)
@@ -719,6 +716,16 @@ class Formulation:
     @property
     def total_tb(self) -> float:
         return sum(ds.size for ds in self.plan.datasets.values()) / TB
+
+
+def drive_groups(plan: Plan, fleet: frozenset[str] | None = None) -> dict[tuple[str, str], list[str]]:
+    """The plan's drives (only those of `fleet`, when given) by group of identical drives, (type,
+    start site), each group's names in order."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, type_name, start in plan.drive_names():
+        if fleet is None or name in fleet:
+            groups[type_name, start].append(name)
+    return dict(groups)
 
 
 def max_unit_size(plan: Plan) -> int:

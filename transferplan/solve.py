@@ -19,7 +19,7 @@ from .assemble import unsolved_result, verified_result
 from .backend import Status, solver_name
 from .beside import Beside
 from .convoys import best_itinerary
-from .formulation import HOUR, Mode
+from .formulation import HOUR, Mode, drive_groups
 from .neighbourhood import Decision, decisions, improve, searchable
 from .result import Baseline, Result
 from .schema import Plan
@@ -539,48 +539,54 @@ class _Optimiser:
         nothing, and four (those three and one more) give $11,800."""
         fewest = 1
         while (found := best[0].found) is not None and not self.clock.out():
+            routes = routes_of(found)
             trips: dict[str, int] = {}
-            for drive, _route, _leaves in routes_of(found):
+            for drive, _route, _leaves in routes:
                 trips[drive] = trips.get(drive, 0) + 1
             most = len(trips) - 1
             if most < fewest:
                 break
             tried = (fewest + most) // 2
             keep = frozenset(sorted(sorted(trips), key=trips.__getitem__, reverse=True)[:tried])
-            hint = frozenset(trip for trip in routes_of(found) if trip[0] in keep)
-            if self._with_drives(keep, hint, best):
-                best = self.candidates[-1]
+            hint = frozenset(trip for trip in routes if trip[0] in keep)
+            fewer = self._tried(replace(self.base, fleet=keep, unit_limit=None), self._drives_clock(), best, hint)
+            if fewer is not None:
+                best = fewer
             else:
                 fewest = tried + 1  # none with so few in the time: more of them
         found = best[0].found
         if found is not None and not self.clock.out():
-            used = {drive for drive, _route, _leaves in routes_of(found)}
-            names = self.plan.drive_names()
-            kinds = {(type_name, start) for name, type_name, start in names if name in used}
-            # a drive like those the plan has, where one is left
-            spare = sorted(
-                ((type_name, start) not in kinds, i, name)
-                for i, (name, type_name, start) in enumerate(names)
-                if name not in used and (self.base.fleet is None or name in self.base.fleet)
-            )
-            if spare and self._with_drives(frozenset(used | {spare[0][2]}), routes_of(found), best):
-                best = self.candidates[-1]
+            routes = routes_of(found)
+            used = {drive for drive, _route, _leaves in routes}
+            # a drive like those the plan has (of a group it uses), where one is left
+            groups = sorted(drive_groups(self.plan, self.base.fleet).values(), key=used.isdisjoint)
+            extra = next((name for names in groups for name in names if name not in used), None)
+            if extra is not None:
+                mode = replace(self.base, fleet=frozenset(used | {extra}), unit_limit=None)
+                best = self._tried(mode, self._drives_clock(), best, routes) or best
         return best
 
-    def _with_drives(
-        self, keep: frozenset[str], hint: frozenset[tuple[str, str, Fraction]], best: tuple[Outcome, Search]
-    ) -> bool:
-        """Whether the plan with only the drives `keep` (from `hint`), in FEWER_DRIVES_SHARE of the
-        time left, is better than `best`; if so it is the last of `candidates`."""
+    def _drives_clock(self) -> Clock:
+        """FEWER_DRIVES_SHARE of the time left: one of `drive_count`'s tries."""
         left = self.clock.remaining()
-        clock = Clock(None if left is None else FEWER_DRIVES_SHARE * left)
-        outcome, search = self.run(replace(self.base, fleet=keep, unit_limit=None), clock=clock, hint=hint)
-        outcome.proven = False  # cheapest for these drives only
+        return Clock(None if left is None else FEWER_DRIVES_SHARE * left)
+
+    def _tried(
+        self,
+        mode: Mode,
+        clock: Clock,
+        best: tuple[Outcome, Search],
+        hint: frozenset[tuple[str, str, Fraction]] | None = None,
+    ) -> tuple[Outcome, Search] | None:
+        """The plan of `mode` (some drives, or some routes: optimal for those only), from `hint`,
+        when it is better than `best`; it is then a candidate and the next MIP start. Else None."""
+        outcome, search = self.run(mode, clock=clock, hint=hint)
+        outcome.proven = False  # cheapest for these drives or routes only
         if outcome.found is None or not _better(self.plan, outcome, best[0]):
-            return False
+            return None
         self.candidates.append((outcome, search))
         self.hint = routes_of(outcome.found)
-        return True
+        return outcome, search
 
     def other_routes(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
         """`best` (a cost plan) or a cheaper one: the drives of one departure sent by another route
@@ -596,12 +602,9 @@ class _Optimiser:
                     return best
                 clock = Clock(None if left is None else min(OTHER_ROUTE_SECONDS, left))
                 fleet = frozenset(drive for drive, _route, _leaves in moved)
-                outcome, search = self.run(replace(self.base, routes=moved, fleet=fleet), clock=clock)
-                outcome.proven = False  # cheapest on these routes only
-                if outcome.found is not None and _better(self.plan, outcome, best[0]):
-                    self.candidates.append((outcome, search))
-                    best = (outcome, search)
-                    self.hint = routes_of(outcome.found)
+                cheaper = self._tried(replace(self.base, routes=moved, fleet=fleet), clock, best)
+                if cheaper is not None:
+                    best = cheaper
                     break
             else:
                 break
@@ -745,11 +748,9 @@ class _Optimiser:
         columns = estimated_columns(self.plan, grid.intervals, None)
         if columns <= MIP_COLUMNS:
             return None
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for name, type_name, start in self.plan.drive_names():
-            groups[type_name, start].append(name)
         share = MIP_COLUMNS / columns
-        kept = frozenset(name for names in groups.values() for name in names[: max(1, int(len(names) * share))])
+        groups = drive_groups(self.plan).values()
+        kept = frozenset(name for names in groups for name in names[: max(1, int(len(names) * share))])
         return kept if estimated_columns(self.plan, grid.intervals, None, kept) <= MIP_COLUMNS else None
 
     def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
@@ -1697,11 +1698,8 @@ def stage_seconds(left: float | None, columns: int, last: bool, planless: bool =
 def estimated_columns(plan: Plan, intervals: int, unit_limit: int | None, fleet: frozenset[str] | None = None) -> int:
     """About how many columns the full model has (drive locations, reads and writes, link flows),
     with only the drives of `fleet` when given."""
-    groups: dict[tuple[str, str], int] = {}
-    for name, type_name, start in plan.drive_names():
-        if fleet is None or name in fleet:
-            groups[type_name, start] = groups.get((type_name, start), 0) + 1
-    units = sum(n if unit_limit is None else min(n, unit_limit) for n in groups.values())
+    sizes = [len(names) for names in drive_groups(plan, fleet).values()]
+    units = sum(n if unit_limit is None else min(n, unit_limit) for n in sizes)
     commodities = len(plan.datasets) if any(plan.deadline_seconds(k) for k in plan.datasets) else 1
     per_interval = units * len(plan.sites) * (1 + 2 * commodities) + (len(plan.links) + len(plan.sites)) * commodities
     return intervals * per_interval
@@ -1719,11 +1717,7 @@ UNIT_LADDER = (2, 4, 8)
 def unit_ladder(plan: Plan, fleet: frozenset[str] | None = None) -> list[int | None]:
     """The batching stages worth trying for this plan's largest group of identical drives (of
     `fleet`, when given)."""
-    groups: dict[tuple[str, str], int] = {}
-    for name, type_name, start in plan.drive_names():
-        if fleet is None or name in fleet:
-            groups[type_name, start] = groups.get((type_name, start), 0) + 1
-    largest = max(groups.values(), default=0)
+    largest = max((len(names) for names in drive_groups(plan, fleet).values()), default=0)
     return [limit for limit in UNIT_LADDER if limit < largest] + [None]
 
 
