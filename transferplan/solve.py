@@ -1613,11 +1613,15 @@ own grid (large benchmark: 2.6 % below)."""
 BRACKET_STEP = Fraction(5, 100)
 """How far below the best plan the interval of `bracketed`'s first search lies (medium benchmark:
 the convoys' 328 h puts it in (308 h, 320 h], which holds the pool's optimum, 309.07 h)."""
-BRACKET_FIRST_SECONDS = 120.0
-"""With less time left than this `bracketed` starts from the first plan from the pool, not with
-its own search: that search took 98-119 s alone to the pool's optimum on the medium benchmark, and
-cut short at 38 s it ended on a pool solution at 311.04 h whose drive counts, taken drive by drive,
-gave no plan before 320 h (at 60 s: 320-328 h, where the first plan from the pool is 318.2 h)."""
+BRACKET_FIRST_SECONDS = 240.0
+"""With less time left than this `bracketed` starts with two lanes at a time, not with its own
+search: that search took 98-146 s alone to the pool's optimum on the medium benchmark, and the
+plan it gives comes only at its end. Cut short at 38 s it ended on a pool solution at 311.04 h
+whose drive counts, taken drive by drive, gave no plan before 320 h; at 120 s left (a limit of
+150 s, on the slow machine of 2026-12-06) it found the optimum at 137 s, with 4 s left to take
+it drive by drive, too few, and the solve returned 319.6 h and 325.2 h (two runs), at 180 s
+325.2 h, where two lanes at a time first gave 309.07 h at 150 s and at 180 s, and 310.4 h
+(bound 308 h) at 240 s. At 300 s the search still proved 309.07 h (at 290 s)."""
 LANES_OF_LEFT = 0.6
 """With one worker, the share of the time left after the convoys and the LP bound that two lanes
 at a time may use; the bound's climb has the rest."""
