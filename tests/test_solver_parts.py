@@ -29,6 +29,7 @@ from transferplan.backend import IPM_ABOVE, LinearModel, Status, solve_model
 from transferplan.beside import Beside
 from transferplan.convoys import Convoy, ConvoySearch, Itineraries, best_itinerary, cycles
 from transferplan.formulation import HOUR, Formulation, Mode
+from transferplan.result import DepartureResult, Result, RouteResult
 from transferplan.schedule import _last_needed
 from transferplan.schema import Plan
 from transferplan.search import (
@@ -2087,6 +2088,24 @@ def test_a_cost_plan_too_big_for_its_fleet_is_searched_with_as_many_drives_as_fi
     assert len(fleet) >= 20
     # the fastest plan needs every drive: only a cost plan is cut down
     assert _Optimiser(plan.replace(objective="makespan"), "highs", Clock(60), None).working_fleet() is None
+
+
+def test_a_warm_starts_drives_are_in_the_fleet_searched() -> None:
+    """The same 48 drives, warm-started from a plan whose one trip takes the last drive by name: a
+    fleet cut to the first by name leaves it, and its trip, at home, so that the start is not
+    timed as it ran. It is kept, and the fleet is no larger for it."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.hq=48"])
+    trip = DepartureResult(hours=20.0, arrival_hours=29.0, drives=1, couriers=1, bytes=0, drive_names=["hdd-80#48"])
+    start = Result(
+        status="feasible",
+        objective="cost",
+        routes=[RouteResult(name="flight-out", from_site="hq", to_site="gpu-site", departures=[trip])],
+    )
+    cold = _Optimiser(plan, "highs", Clock(60), None).working_fleet()
+    warm = _Optimiser(plan, "highs", Clock(60), None, warm=start).working_fleet()
+    assert cold is not None and warm is not None and len(warm) == len(cold) < 48
+    assert "hdd-80#48" in warm and "hdd-80#48" not in cold
+    assert len(warm - cold) == len(cold - warm) == 1  # one of the others makes room
 
 
 def test_a_smaller_fleet_plan_names_its_drives_as_the_whole_plan_does() -> None:

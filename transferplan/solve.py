@@ -741,7 +741,10 @@ class _Optimiser:
         otherwise. A plan of some drives is a plan of the fleet, and the cheapest
         leaves most at home: gpu-onboarding with 48 drives at HQ, where 24 fit, cost $28,200 and
         $103,230-104,110 at 60 s (the convoys alone, then priced at 3.6 s a set), where with 24
-        drives $11,630."""
+        drives $11,630.
+
+        A warm start's drives come first: its trips are timed as they ran only where every drive
+        that takes them is modelled (one left out stays at home, and its trips with it)."""
         if self.plan.objective != "cost" or not _drives_priced(self.plan) or not self.base.use_drives:
             return None
         grid = build_grid(self.plan, self.start_horizon)
@@ -749,8 +752,17 @@ class _Optimiser:
         if columns <= MIP_COLUMNS:
             return None
         share = MIP_COLUMNS / columns
-        groups = drive_groups(self.plan).values()
-        kept = frozenset(name for names in groups for name in names[: max(1, int(len(names) * share))])
+        warm = (
+            set()
+            if self.warm is None
+            else {name for route in self.warm.routes for dep in route.departures for name in dep.drive_names}
+        )
+        kept = frozenset(
+            name
+            for names in drive_groups(self.plan).values()
+            # stable: the warm start's drives, then the others, each in order of name
+            for name in sorted(names, key=lambda name: name not in warm)[: max(1, int(len(names) * share))]
+        )
         return kept if estimated_columns(self.plan, grid.intervals, None, kept) <= MIP_COLUMNS else None
 
     def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
