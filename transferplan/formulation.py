@@ -15,7 +15,7 @@ optimistic way, so its optimum is never later than any continuous-time plan's.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
@@ -46,6 +46,14 @@ class Mode:
     # drives on each departure (route, departure, drives), none on the others; which drives is free
     counts: frozenset[tuple[str, Fraction, int]] | None = None
     fleet: frozenset[str] | None = None  # only these drives (by name); the others stay where they start
+
+    def following(self, routes: frozenset[tuple[str, str, Fraction]]) -> Mode:
+        """This mode with the drives' trips fixed to `routes` (drive, route, departure), and only
+        the drives that take them modelled: a drive with no trip moves nothing (schedule.py drops
+        its work), yet each adds its columns (gpu-onboarding with 48 drives, a start of 12 timed
+        in 4.4 s with all 48, 1.0 s with its own)."""
+        moved = frozenset(drive for drive, _route, _leaves in routes)
+        return replace(self, routes=routes, fleet=moved if self.fleet is None else moved & self.fleet)
 
 
 @dataclass(frozen=True)

@@ -442,7 +442,7 @@ class _Optimiser:
                 self.pool_bound(best, top, self.share(1.0, POOL_OF_LEFT_BIG), bound_step)
             if best is not None and best[0].found is not None and by_convoys:
                 if big and self.hint is not None:
-                    mode = replace(self.base, routes=self.hint)
+                    mode = self.base.following(self.hint)
                     fine = self.finer(mode, self.share(1.0, of_left=0.9), best[0].found.makespan)
                     if _better(self.plan, fine[0], best[0]):
                         best = fine
@@ -601,8 +601,7 @@ class _Optimiser:
                 if left is not None and left <= 0:
                     return best
                 clock = Clock(None if left is None else min(OTHER_ROUTE_SECONDS, left))
-                fleet = frozenset(drive for drive, _route, _leaves in moved)
-                cheaper = self._tried(replace(self.base, routes=moved, fleet=fleet), clock, best)
+                cheaper = self._tried(self.base.following(moved), clock, best)
                 if cheaper is not None:
                     best = cheaper
                     break
@@ -870,7 +869,7 @@ class _Optimiser:
             if best is not None and left is not None and whole.limit and left < 0.4 * whole.limit:
                 break  # timing on the fine grid is a refinement; bounds and the exact search come first
             top = upper if best is None or best[0].found is None else best[0].found.makespan
-            mode = replace(self.base, routes=routes)
+            mode = self.base.following(routes)
             # the first plan of the solve is worth most of the time: every later stage starts from it
             first = best is None and not self.candidates
             stage_clock = self.share(1.0, of_left=0.8, of=whole) if first else self.share(0.15, of=whole)
@@ -1450,7 +1449,7 @@ def _cost_bound(
             break
         pooled = better
         routes = unpool(plan, pooled.formulation, pooled.solution.values, plain)
-        priced, _ = _Optimiser(plan, backend, clock, None, base).run(replace(base, routes=routes))
+        priced, _ = _Optimiser(plan, backend, clock, None, base).run(base.following(routes))
         if priced.found is None:
             break  # the pool's solutions over-promise here: no plan is likely from a better one
         if state.plan is None or priced.found.cost < state.plan.cost:
