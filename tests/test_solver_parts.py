@@ -2035,6 +2035,19 @@ def test_a_fleet_models_only_the_drives_it_names() -> None:
     assert len(whole.drives) == 24 and len(form.model.lb) < len(whole.model.lb)
 
 
+def test_fixed_trips_model_only_the_drives_that_take_them() -> None:
+    """`Mode.following` fixes the trips and leaves out the drives with none (they move nothing);
+    within a fleet, only the fleet's."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    grid = build_grid(plan, Fraction(14 * 24 * HOUR), plan.resolution)
+    leg = ("flight-out", Fraction(20 * HOUR))
+    trips = frozenset({("hdd-80#3", *leg), ("hdd-80#7", *leg)})
+    assert {d.name for d in Formulation(plan, grid, Mode().following(trips)).drives} == {"hdd-80#3", "hdd-80#7"}
+    within = Mode(fleet=frozenset({"hdd-80#3", "hdd-80#9"})).following(trips)
+    assert within.routes == trips and within.fleet == {"hdd-80#3"}
+    assert Mode().following(frozenset()).fleet == frozenset()  # nothing moves: no drive is modelled
+
+
 def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route() -> None:
     """gpu-onboarding (objective cost, 14 days). By hand:
     - 'web' leaves the colo only by wan-colo at 0.01 USD/GB: $3,000 for 300 TB.
