@@ -1533,9 +1533,9 @@ def _within(clock: Clock, outer: Clock) -> Clock:
 FEWER_DRIVES_SHARE = 0.25
 """Of the time left, what each of `drive_count`'s tries gets (gpu-onboarding at 60 s: about 6 s;
 five and four of its drives gave their plans in 3 s each). At 0.15 a solve of 30 s gave each try
-1.3-1.5 s, too few for four drives, and $28,200, $15,600 or $11,630 (five runs, 2026-12-06
-evening); at 0.25, $11,630 in four runs of five and $15,600 in one, the same hour. At 60 s
-$11,630 either way, with one worker too; 12 drives at HQ $11,910 either way."""
+1.3-1.5 s, too few for four drives: $28,200 twice, $15,600 three times and $11,630 once (six
+runs, 2026-12-06 evening); at 0.25, $11,630 in three runs of four and $15,600 in one, the same
+hour. At 60 s $11,630 either way, with one worker too; 12 drives at HQ $11,910 either way."""
 OTHER_ROUTE_WINDOW = 3 * DAY
 """How far from a departure's arrival another route's arrival may be, to be tried instead."""
 OTHER_ROUTE_SECONDS = 2.0
