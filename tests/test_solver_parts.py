@@ -2108,7 +2108,7 @@ def test_a_warm_starts_drives_are_in_the_fleet_searched() -> None:
     fleet cut to the first by name leaves it, and its trip, at home, so that the start is not
     timed as it ran. It is kept, and the fleet is no larger for it."""
     plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.hq=48"])
-    trip = DepartureResult(hours=20.0, arrival_hours=29.0, drives=1, couriers=1, bytes=0, drive_names=["hdd-80#48"])
+    trip = DepartureResult(hours=8.0, arrival_hours=17.0, drives=1, couriers=1, bytes=0, drive_names=["hdd-80#48"])
     start = Result(
         status="feasible",
         objective="cost",

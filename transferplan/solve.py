@@ -751,11 +751,8 @@ class _Optimiser:
         if columns <= MIP_COLUMNS:
             return None
         share = MIP_COLUMNS / columns
-        warm = (
-            set()
-            if self.warm is None
-            else {name for route in self.warm.routes for dep in route.departures for name in dep.drive_names}
-        )
+        # the drives whose trips the warm start times here (`warmed`, on the same grid)
+        warm = set() if self.warm is None else {drive for drive, _r, _t in warm_routes(self.plan, grid, self.warm)}
         kept = frozenset(
             name
             for names in drive_groups(self.plan).values()
