@@ -80,6 +80,10 @@ class Itineraries:
         for times in self.by_route.values():
             times.sort()
         self.route_times = {name: [t for t, _ in times] for name, times in self.by_route.items()}
+        # each departure's grid point, in the same order (monotone, as the times are)
+        self.departs: dict[str, list[int]] = defaultdict(list)
+        for name, times in self.by_route.items():
+            self.departs[name] = [form.route_deps[j].depart_point for _, j in times]
         self.arrivals = {j: float(dep.arrival) for j, dep in form.route_deps.items()}
         # a courier may travel alone (spec rule 4) to where drives wait for one: the routes it can take
         self.deadheads: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (pool, from, to)
@@ -94,6 +98,9 @@ class Itineraries:
         # what the last simulation's departures cost, when `priced` (it is a quarter of the
         # estimate's time): (seconds, money), each when it was spent
         self.spent: list[tuple[float, float]] = []
+        # `dwell`'s work by (site, units, reading, fill): the same at every visit (it was a
+        # quarter of the estimate's time on the large benchmark)
+        self._work: dict[tuple[str, tuple[str, ...], bool, float], tuple[list[float], float, float]] = {}
 
     def dwell(
         self,
@@ -116,20 +123,34 @@ class Itineraries:
         writing = not loaded and site in self.write_sites
         if count == 0 or not (reading or writing):
             return 0.0, loaded, 0.0
+        work = self._work.get((site, units, reading, fill))
+        if work is None:
+            work = self._work[site, units, reading, fill] = self._drive_work(site, units, reading, fill)
+        seconds, volume, least = work
+        # the bays as a heap of when each is free: each drive takes the one that frees first
         free = bays.setdefault(site, [0.0] * count) if self.queue else [0.0] * count
-        ready, volume = arrive, 0.0
+        ready = arrive + least
+        for each in seconds:
+            done = max(free[0], arrive) + each
+            heapq.heapreplace(free, done)
+            if done > ready:
+                ready = done
+        return ready - arrive, not loaded, volume if reading else 0.0
+
+    def _drive_work(
+        self, site: str, units: tuple[str, ...], reading: bool, fill: float
+    ) -> tuple[list[float], float, float]:
+        """What `dwell` needs of a convoy at a site, the same at each visit: each drive's seconds
+        in a bay, in order, and the least time the site's `io_rate` allows for them all."""
+        seconds: list[float] = []
+        volume = 0.0
         for unit in units:
             drive = self.form.by_name[unit]
-            seconds = fill * drive.capacity / (drive.read if reading else drive.write) * HOUR
-            for _ in range(drive.count):
-                bay = min(range(count), key=free.__getitem__)
-                free[bay] = max(free[bay], arrive) + seconds
-                ready = max(ready, free[bay])
+            seconds += [fill * drive.capacity / (drive.read if reading else drive.write) * HOUR] * drive.count
             volume += fill * drive.capacity * drive.count
         io = self.plan.sites[site].io_rate
-        if io is not None:
-            ready = max(ready, arrive + volume / (float(io) * HOUR / TB) * HOUR)
-        return ready - arrive, not loaded, volume if reading else 0.0
+        least = 0.0 if io is None else volume / (float(io) * HOUR / TB) * HOUR
+        return seconds, volume, least
 
     def build(self, convoys: list[Convoy]) -> frozenset[tuple[str, str, Fraction]]:
         """The departures (unit, route, time) the convoys take, couriers permitting."""
@@ -150,6 +171,7 @@ class Itineraries:
         bays: dict[str, list[float]] = {}
         spare: dict[int, int] = defaultdict(int)  # per departure: room left on its couriers
         aboard: dict[int, int] = defaultdict(int)  # per departure: drives on it
+        shared: dict[str, list[int]] = defaultdict(list)  # per route: departures with room left, by index
         present: dict[str, int] = defaultdict(int)  # convoys at each site, to leave it later
         reads: list[tuple[str, float, float]] = []
         self.spent = spent = []
@@ -175,68 +197,113 @@ class Itineraries:
             carry = plan.couriers[route.courier].carry if route.courier is not None else 0
             pool = tokens.get(route.courier or "", [])
             # the grid point from which each courier of the pool can be at this route's start
-            there = [self._reach(tok, route.courier or "", route.from_, present) for tok in pool]
+            there = [
+                tok[1] if tok[0] == route.from_ else self._reach(tok, route.courier or "", route.from_, present)
+                for tok in pool
+            ]
             # the couriers by when they can be there, the earliest first: those free by a
             # departure are a prefix (sorting them for each departure was 20 % of the estimate)
-            ranked = sorted((at, i) for i, at in enumerate(there))
-            ready_by = [at for at, _ in ranked]
-            times = self.by_route[name]
-            k = bisect.bisect_left(self.route_times.get(name, []), ready) + skip
-            went, need = False, 0
-            while k < len(times):
-                j = times[k][1]
-                dep = form.route_deps[j]
-                if route.max_drives is not None and aboard[j] + count > route.max_drives:
-                    k += 1
-                    continue
-                # couriers already on this departure take what they have room for
-                need = -(-max(0, count - spare[j]) // carry) if carry else 0
-                # grid points, not times: on a coarse grid departures round down and arrivals up.
-                # The dwell runs in continuous time: a drive leaving before the coarse grid says it
-                # is full gives routes that the plan's own grid times better (large benchmark at
-                # 300 s: 773 h, against 833 h with dwells in grid time)
-                free = ranked[: bisect.bisect_right(ready_by, dep.depart_point)]
-                if dep.depart_point >= point and len(free) >= need:
-                    if self.priced:
-                        money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
-                        money += 0.0 if aboard[j] else float(route.cost_per_trip)
-                        for _, i in free[:need]:
-                            if pool[i][0] != route.from_:  # it came alone: a trip of its own
-                                money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
-                        if index not in started:
-                            started.add(index)
-                            units = [form.by_name[u] for u in convoy.units]
-                            money += sum(float(plan.drives[d.type].cost_each) * d.count for d in units)
-                        spent.append((float(dep.time), money))
-                    for _, i in free[:need]:
-                        pool[i][0], pool[i][1] = route.to, dep.arrive_point
-                    if carry:
-                        spare[j] += need * carry - count
-                    aboard[j] += count
-                    present[route.from_] -= 1
-                    if routes:
-                        chosen.update((u, j) for u in convoy.units)
-                    arrives = self.arrivals[j]
-                    wait, after, read = self.dwell(route.to, convoy.units, loaded, arrives, bays, convoy.fill)
-                    if read:
-                        reads.append((route.to, arrives + wait, read))
-                    returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
-                    if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
-                        back = arrives + wait
-                        present[route.to] += 1
-                        heapq.heappush(heap, (back, next(order), index, leg + 1, 0, dep.arrive_point, after, back))
-                    went, waiting = True, 0
-                    break
-                k += 1
-            if not went and carry and heap and waiting <= len(heap):
-                # its couriers are all away: look again after the next convoy has moved
-                waiting += 1
-                again = (max(key, heap[0][0]), next(order), index, leg, skip, point, loaded, ready)
-                heapq.heappush(heap, again)
+            if len(there) == 1:  # most pools: nothing to sort
+                ranked, ready_by = [(there[0], 0)], there
+            else:
+                ranked = sorted(zip(there, range(len(there)), strict=True))
+                ready_by = [at for at, _ in ranked]
+            # departures before the grid point it is at cannot take it
+            k = max(
+                bisect.bisect_left(self.route_times.get(name, []), ready) + skip,
+                bisect.bisect_left(self.departs[name], point),
+            )
+            taken = self._departure(name, route.max_drives, k, count, carry, ready_by, spare, aboard, shared[name])
+            if taken is None:
+                if carry and heap and waiting <= len(heap):
+                    # its couriers are all away: look again after the next convoy has moved
+                    waiting += 1
+                    again = (max(key, heap[0][0]), next(order), index, leg, skip, point, loaded, ready)
+                    heapq.heappush(heap, again)
+                continue
+            k, need = taken
+            j = self.by_route[name][k][1]
+            dep = form.route_deps[j]
+            free = ranked[: bisect.bisect_right(ready_by, dep.depart_point)]
+            if self.priced:
+                money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
+                money += 0.0 if aboard[j] else float(route.cost_per_trip)
+                for _, i in free[:need]:
+                    if pool[i][0] != route.from_:  # it came alone: a trip of its own
+                        money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
+                if index not in started:
+                    started.add(index)
+                    units = [form.by_name[u] for u in convoy.units]
+                    money += sum(float(plan.drives[d.type].cost_each) * d.count for d in units)
+                spent.append((float(dep.time), money))
+            for _, i in free[:need]:
+                pool[i][0], pool[i][1] = route.to, dep.arrive_point
+            if carry:
+                spare[j] += need * carry - count
+                if spare[j] > 0:
+                    booked = shared[name]
+                    at = bisect.bisect_left(booked, k)
+                    if at == len(booked) or booked[at] != k:
+                        booked.insert(at, k)
+            aboard[j] += count
+            present[route.from_] -= 1
+            if routes:
+                chosen.update((u, j) for u in convoy.units)
+            arrives = self.arrivals[j]
+            wait, after, read = self.dwell(route.to, convoy.units, loaded, arrives, bays, convoy.fill)
+            if read:
+                reads.append((route.to, arrives + wait, read))
+            returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
+            if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
+                back = arrives + wait
+                present[route.to] += 1
+                heapq.heappush(heap, (back, next(order), index, leg + 1, 0, dep.arrive_point, after, back))
+            waiting = 0
         if not routes:
             return frozenset(), reads
         deps = self.form.route_deps
         return frozenset((unit, deps[j].route, deps[j].time) for unit, j in chosen), reads
+
+    def _departure(
+        self,
+        name: str,
+        most: int | None,
+        k: int,
+        count: int,
+        carry: int,
+        ready_by: list[float],
+        spare: dict[int, int],
+        aboard: dict[int, int],
+        shared: list[int],
+    ) -> tuple[int, int] | None:
+        """The first departure of route `name` from its k-th that can take `count` drives, by
+        index, and the couriers it needs there beyond those already on it (`spare`: their room
+        left); None if none can. `ready_by`: when each courier of the route's pool can be at its
+        start (grid points, the earliest first).
+
+        A departure nobody has booked needs its couriers free by it: those before the first
+        such point are skipped at once, but for the departures in `shared`, whose couriers have
+        room left (most drives wait for a courier away: five departures looked at for each one
+        taken on the large benchmark)."""
+        times, departs = self.by_route[name], self.departs[name]
+        candidates: Iterable[int] = range(k, len(times))
+        if carry:
+            alone = -(-count // carry)
+            first = bisect.bisect_left(departs, ready_by[alone - 1] if alone <= len(ready_by) else math.inf, k)
+            if shared and shared[-1] >= k:
+                booked = shared[bisect.bisect_left(shared, k) : bisect.bisect_left(shared, first)]
+                candidates = itertools.chain(booked, range(first, len(times)))
+            else:
+                candidates = range(first, len(times))
+        for at in candidates:
+            j = times[at][1]
+            if most is not None and aboard[j] + count > most:
+                continue
+            need = -(-max(0, count - spare.get(j, 0)) // carry) if carry else 0
+            if need and (need > len(ready_by) or ready_by[need - 1] > departs[at]):
+                continue
+            return at, need
+        return None
 
     def _deadhead_cost(self, pool: str, where: str, site: str) -> float:
         """What a courier of `pool` costs travelling alone from `where` to `site` (the cheapest route)."""
@@ -303,6 +370,8 @@ class ConvoySearch:
         self.evaluations = 0
         self.last_seconds = 0.0  # how long the last `score` took, build and LP
         self.homes: dict[str, list[tuple[str, ...]]] = {}
+        # each unit's kind, looked up for every neighbour's `signature`
+        self.kinds = {d.name: d.kind for d in self.form.drives}
         for d in self.form.drives:
             if d.start not in self.homes:
                 self.homes[d.start] = [c for c in cycles(plan, d.start) if self._usable(c)]
@@ -717,9 +786,9 @@ class ConvoySearch:
 
     def signature(self, convoys: list[Convoy]) -> tuple[Any, ...]:
         """The same for convoys that differ only in which identical drives they hold."""
-        kinds = self.form.by_name
+        kinds = self.kinds
         return tuple(
-            sorted((c.cycle, c.offset, c.fill, tuple(sorted(kinds[u].kind for u in c.units))) for c in convoys)
+            sorted((c.cycle, c.offset, c.fill, tuple(sorted(map(kinds.__getitem__, c.units)))) for c in convoys)
         )
 
 
