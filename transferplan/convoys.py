@@ -285,6 +285,10 @@ class Itineraries:
         such point are skipped at once, but for the departures in `shared`, whose couriers have
         room left (most drives wait for a courier away: five departures looked at for each one
         taken on the large benchmark)."""
+        # grid points, not times: on a coarse grid departures round down and arrivals up. The
+        # dwell runs in continuous time: a drive leaving before the coarse grid says it is full
+        # gives routes that the plan's own grid times better (large benchmark at 300 s: 773 h,
+        # against 833 h with dwells in grid time)
         times, departs = self.by_route[name], self.departs[name]
         candidates: Iterable[int] = range(k, len(times))
         if carry:
