@@ -21,11 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from .backend import Solution, solve_model
 from .formulation import HOUR, TB, Formulation, Mode
-from .schema import Plan
+from .schema import Plan, Route
 from .search import TOLERANCE, Clock, done_point
 from .timegrid import Grid
 
@@ -67,6 +67,23 @@ def cycles(plan: Plan, home: str) -> list[tuple[str, ...]]:
     return found + ends
 
 
+class _Leg(NamedTuple):
+    """A route as `Itineraries.simulate` takes it: its name, the route, the most drives a departure
+    takes, what each courier carries (0: no couriers), the courier pool ("" for none), where from
+    and to, its departures (time, index) in order, their grid points and their times."""
+
+    name: str
+    route: Route
+    most: int | None
+    carry: int
+    courier: str
+    origin: str
+    to: str
+    times: list[tuple[float, int]]
+    departs: list[int]
+    starts: list[float]
+
+
 class Itineraries:
     """Turns convoys into each unit's departures (unit, route, time), couriers permitting."""
 
@@ -85,6 +102,22 @@ class Itineraries:
         for name, times in self.by_route.items():
             self.departs[name] = [form.route_deps[j].depart_point for _, j in times]
         self.arrivals = {j: float(dep.arrival) for j, dep in form.route_deps.items()}
+        # what `simulate` looks up of a route at each departure it seeks, in one place
+        self.legs: dict[str, _Leg] = {}
+        for name, route in self.plan.routes.items():
+            carry = self.plan.couriers[route.courier].carry if route.courier is not None else 0
+            self.legs[name] = _Leg(
+                name,
+                route,
+                route.max_drives,
+                carry,
+                route.courier or "",
+                route.from_,
+                route.to,
+                self.by_route[name],
+                self.departs[name],
+                self.route_times.get(name, []),
+            )
         # a courier may travel alone (spec rule 4) to where drives wait for one: the routes it can take
         self.deadheads: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (pool, from, to)
         for name, route in self.plan.routes.items():
@@ -164,6 +197,9 @@ class Itineraries:
         estimate needs only the reads, and hashing the departures' times was 4 % of its time."""
         plan, form = self.plan, self.form
         counts = [sum(form.by_name[u].count for u in convoy.units) for convoy in convoys]
+        cycles = [[self.legs[name] for name in convoy.cycle] for convoy in convoys]
+        # whether each convoy comes home (else a one-way path, which ends)
+        returns = [plan.routes[c.cycle[-1]].to == form.by_name[c.units[0]].start for c in convoys]
         tokens: dict[str, list[list[Any]]] = {
             pool: [[site, 0] for site, n in p.fleet.items() for _ in range(n)]  # where, from which point
             for pool, p in plan.couriers.items()
@@ -188,19 +224,14 @@ class Itineraries:
         waiting = 0  # convoys in a row that found no courier: when all are waiting, none ever goes
         while heap:
             key, _, index, leg, skip, point, loaded, ready = heapq.heappop(heap)
-            convoy = convoys[index]
-            name = convoy.cycle[leg % len(convoy.cycle)]
-            route = plan.routes[name]
+            convoy, legs = convoys[index], cycles[index]
+            name, route, most, carry, courier, origin, to, times, departs, starts = legs[leg % len(legs)]
             count = counts[index]
-            if route.max_drives is not None and count > route.max_drives:
+            if most is not None and count > most:
                 continue
-            carry = plan.couriers[route.courier].carry if route.courier is not None else 0
-            pool = tokens.get(route.courier or "", [])
+            pool = tokens.get(courier, [])
             # the grid point from which each courier of the pool can be at this route's start
-            there = [
-                tok[1] if tok[0] == route.from_ else self._reach(tok, route.courier or "", route.from_, present)
-                for tok in pool
-            ]
+            there = [tok[1] if tok[0] == origin else self._reach(tok, courier, origin, present) for tok in pool]
             # the couriers by when they can be there, the earliest first: those free by a
             # departure are a prefix (sorting them for each departure was 20 % of the estimate)
             if len(there) == 1:  # most pools: nothing to sort
@@ -209,11 +240,8 @@ class Itineraries:
                 ranked = sorted(zip(there, range(len(there)), strict=True))
                 ready_by = [at for at, _ in ranked]
             # departures before the grid point it is at cannot take it
-            k = max(
-                bisect.bisect_left(self.route_times.get(name, []), ready) + skip,
-                bisect.bisect_left(self.departs[name], point),
-            )
-            taken = self._departure(name, route.max_drives, k, count, carry, ready_by, spare, aboard, shared[name])
+            k = max(bisect.bisect_left(starts, ready) + skip, bisect.bisect_left(departs, point))
+            taken = self._departure(times, departs, most, k, count, carry, ready_by, spare, aboard, shared[name])
             if taken is None:
                 if carry and heap and waiting <= len(heap):
                     # its couriers are all away: look again after the next convoy has moved
@@ -222,22 +250,22 @@ class Itineraries:
                     heapq.heappush(heap, again)
                 continue
             k, need = taken
-            j = self.by_route[name][k][1]
+            j = times[k][1]
             dep = form.route_deps[j]
             free = ranked[: bisect.bisect_right(ready_by, dep.depart_point)]
             if self.priced:
                 money = need * float(route.cost_per_courier) + count * float(route.cost_per_drive)
                 money += 0.0 if aboard[j] else float(route.cost_per_trip)
                 for _, i in free[:need]:
-                    if pool[i][0] != route.from_:  # it came alone: a trip of its own
-                        money += self._deadhead_cost(route.courier or "", pool[i][0], route.from_)
+                    if pool[i][0] != origin:  # it came alone: a trip of its own
+                        money += self._deadhead_cost(courier, pool[i][0], origin)
                 if index not in started:
                     started.add(index)
                     units = [form.by_name[u] for u in convoy.units]
                     money += sum(float(plan.drives[d.type].cost_each) * d.count for d in units)
                 spent.append((float(dep.time), money))
             for _, i in free[:need]:
-                pool[i][0], pool[i][1] = route.to, dep.arrive_point
+                pool[i][0], pool[i][1] = to, dep.arrive_point
             if carry:
                 spare[j] += need * carry - count
                 if spare[j] > 0:
@@ -246,17 +274,16 @@ class Itineraries:
                     if at == len(booked) or booked[at] != k:
                         booked.insert(at, k)
             aboard[j] += count
-            present[route.from_] -= 1
+            present[origin] -= 1
             if routes:
                 chosen.update((u, j) for u in convoy.units)
             arrives = self.arrivals[j]
-            wait, after, read = self.dwell(route.to, convoy.units, loaded, arrives, bays, convoy.fill)
+            wait, after, read = self.dwell(to, convoy.units, loaded, arrives, bays, convoy.fill)
             if read:
-                reads.append((route.to, arrives + wait, read))
-            returns = plan.routes[convoy.cycle[-1]].to == form.by_name[convoy.units[0]].start
-            if returns or leg + 1 < len(convoy.cycle):  # a one-way path ends
+                reads.append((to, arrives + wait, read))
+            if returns[index] or leg + 1 < len(legs):  # a one-way path ends
                 back = arrives + wait
-                present[route.to] += 1
+                present[to] += 1
                 heapq.heappush(heap, (back, next(order), index, leg + 1, 0, dep.arrive_point, after, back))
             waiting = 0
         if not routes:
@@ -266,7 +293,8 @@ class Itineraries:
 
     def _departure(
         self,
-        name: str,
+        times: list[tuple[float, int]],
+        departs: list[int],
         most: int | None,
         k: int,
         count: int,
@@ -276,10 +304,11 @@ class Itineraries:
         aboard: dict[int, int],
         shared: list[int],
     ) -> tuple[int, int] | None:
-        """The first departure of route `name` from its k-th that can take `count` drives, by
-        index, and the couriers it needs there beyond those already on it (`spare`: their room
-        left); None if none can. `ready_by`: when each courier of the route's pool can be at its
-        start (grid points, the earliest first).
+        """The first departure of a route from its k-th (`times`: (time, departure) in order;
+        `departs`: their grid points) that can take `count` drives, by index, and the couriers it
+        needs there beyond those already on it (`spare`: their room left); None if none can.
+        `ready_by`: when each courier of the route's pool can be at its start (grid points, the
+        earliest first).
 
         A departure nobody has booked needs its couriers free by it: those before the first
         such point are skipped at once, but for the departures in `shared`, whose couriers have
@@ -289,7 +318,6 @@ class Itineraries:
         # dwell runs in continuous time: a drive leaving before the coarse grid says it is full
         # gives routes that the plan's own grid times better (large benchmark at 300 s: 773 h,
         # against 833 h with dwells in grid time)
-        times, departs = self.by_route[name], self.departs[name]
         candidates: Iterable[int] = range(k, len(times))
         if carry:
             alone = -(-count // carry)
