@@ -606,9 +606,10 @@ class ConvoySearch:
 
     def improve(self, convoys: list[Convoy], clock: Clock) -> list[Convoy]:
         """Iterated local search on `rank` (the estimate, or its money for cost), within `clock`:
-        165-175 candidates a second on the large benchmark, where its LP scores one in 4-9 s. It
-        is still finding better convoys after a minute there (776.3 h from 12 s to 43 s, then
-        772.3 h by 51 s), so its speed shows in the plan (see the README).
+        about 230 candidates a second on the large benchmark, where its LP scores one in 4-9 s.
+        Its speed shows in the plan there: at 106-139 a second its 60 s (of a 300 s solve) ended
+        on a plateau (776.3 h for 3,500 ranks) or just past it (772.3 h at 7,000), and the LP
+        timed those convoys at 780-798 h; with 10,000 ranks and more, at 774 h (see the README).
 
         Under a budget, a start over it is first `trimmed` to within it, and drives may then stay
         at home or go out again. Else drives may stay at home only once half the time has not
