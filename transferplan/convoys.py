@@ -197,7 +197,7 @@ class Itineraries:
         estimate needs only the reads, and hashing the departures' times was 4 % of its time."""
         plan, form = self.plan, self.form
         counts = [sum(form.by_name[u].count for u in convoy.units) for convoy in convoys]
-        cycles = [[self.legs[name] for name in convoy.cycle] for convoy in convoys]
+        convoy_legs = [[self.legs[name] for name in convoy.cycle] for convoy in convoys]
         # whether each convoy comes home (else a one-way path, which ends)
         returns = [plan.routes[c.cycle[-1]].to == form.by_name[c.units[0]].start for c in convoys]
         tokens: dict[str, list[list[Any]]] = {
@@ -224,7 +224,7 @@ class Itineraries:
         waiting = 0  # convoys in a row that found no courier: when all are waiting, none ever goes
         while heap:
             key, _, index, leg, skip, point, loaded, ready = heapq.heappop(heap)
-            convoy, legs = convoys[index], cycles[index]
+            convoy, legs = convoys[index], convoy_legs[index]
             name, route, most, carry, courier, origin, to, times, departs, starts = legs[leg % len(legs)]
             count = counts[index]
             if most is not None and count > most:
