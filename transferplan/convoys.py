@@ -97,15 +97,12 @@ class Itineraries:
         for times in self.by_route.values():
             times.sort()
         self.route_times = {name: [t for t, _ in times] for name, times in self.by_route.items()}
-        # each departure's grid point, in the same order (monotone, as the times are)
-        self.departs: dict[str, list[int]] = defaultdict(list)
-        for name, times in self.by_route.items():
-            self.departs[name] = [form.route_deps[j].depart_point for _, j in times]
         self.arrivals = {j: float(dep.arrival) for j, dep in form.route_deps.items()}
         # what `simulate` looks up of a route at each departure it seeks, in one place
         self.legs: dict[str, _Leg] = {}
         for name, route in self.plan.routes.items():
             carry = self.plan.couriers[route.courier].carry if route.courier is not None else 0
+            times = self.by_route.get(name, [])
             self.legs[name] = _Leg(
                 name,
                 route,
@@ -114,8 +111,8 @@ class Itineraries:
                 route.courier or "",
                 route.from_,
                 route.to,
-                self.by_route[name],
-                self.departs[name],
+                times,
+                [form.route_deps[j].depart_point for _, j in times],  # monotone, as the times are
                 self.route_times.get(name, []),
             )
         # a courier may travel alone (spec rule 4) to where drives wait for one: the routes it can take
@@ -230,7 +227,8 @@ class Itineraries:
             if most is not None and count > most:
                 continue
             pool = tokens.get(courier, [])
-            # the grid point from which each courier of the pool can be at this route's start
+            # the grid point from which each courier of the pool can be at this route's start (one
+            # already there is `_reach`'s first case, taken here without the call: most are)
             there = [tok[1] if tok[0] == origin else self._reach(tok, courier, origin, present) for tok in pool]
             # the couriers by when they can be there, the earliest first: those free by a
             # departure are a prefix (sorting them for each departure was 20 % of the estimate)
@@ -402,7 +400,7 @@ class ConvoySearch:
         self.evaluations = 0
         self.last_seconds = 0.0  # how long the last `score` took, build and LP
         self.homes: dict[str, list[tuple[str, ...]]] = {}
-        # each unit's kind, looked up for every neighbour's `signature`
+        # each unit's kind, looked up for every neighbour (`signature`, and the moves themselves)
         self.kinds = {d.name: d.kind for d in self.form.drives}
         for d in self.form.drives:
             if d.start not in self.homes:
@@ -764,7 +762,7 @@ class ConvoySearch:
         for ci, convoy in enumerate(convoys):
             kinds = set()
             for unit in convoy.units:
-                kind = self.form.by_name[unit].kind
+                kind = self.kinds[unit]
                 if kind in kinds:
                     continue  # moving an identical drive of the same convoy gives the same plan
                 kinds.add(kind)
@@ -790,8 +788,8 @@ class ConvoySearch:
         kinds: set[tuple[str, str, int]] = set()
         for ci, convoy in enumerate(convoys):
             for unit in convoy.units:
-                if self.form.by_name[unit].kind not in kinds:
-                    kinds.add(self.form.by_name[unit].kind)
+                if self.kinds[unit] not in kinds:
+                    kinds.add(self.kinds[unit])
                     parked = [
                         c for c in (_without(x, unit) if i == ci else x for i, x in enumerate(convoys)) if c.units
                     ]
