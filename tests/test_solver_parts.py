@@ -2135,3 +2135,45 @@ def test_a_smaller_fleet_plan_names_its_drives_as_the_whole_plan_does() -> None:
     assert names == {"hdd-80#1": "hdd-80#1", "hdd-80#2": "hdd-80#2", "hdd-80#3": "hdd-80#26"}
     leg = ("flight-back", Fraction(20 * HOUR))
     assert _renamed(frozenset({("hdd-80#3", *leg)}), names) == {("hdd-80#26", *leg)}
+
+
+def test_a_fleet_cut_to_fit_is_cut_until_it_fits() -> None:
+    """The columns grow a little faster than the drives: with 96 drives at HQ the share that fits
+    (150,000 of 299,624 columns) kept 48, 151,016 columns, over MIP_COLUMNS, and the whole fleet
+    was searched instead. Cut a drive at a time, it fits."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.hq=96"])
+    optimiser = _Optimiser(plan, "highs", Clock(60), None)
+    fleet = optimiser.working_fleet()
+    grid = build_grid(plan, optimiser.start_horizon)
+    assert fleet is not None
+    assert estimated_columns(plan, grid.intervals, None, fleet) <= MIP_COLUMNS
+    one_more = fleet | {f"hdd-80#{len(fleet) + 1}"}
+    assert estimated_columns(plan, grid.intervals, None, one_more) > MIP_COLUMNS  # as many as fit
+
+
+def test_a_warm_start_with_more_drives_than_fit_keeps_them_all() -> None:
+    """200 drives at HQ, of which 47 fit the exact stages, warm-started from a plan that sends 60
+    of them by freight, 30 a day (a fastest plan can use that many, and a cost question may start
+    from it). Cut to what fits, 13 of the start's drives stayed home with their part of its trips,
+    and the start was not timed as it ran. Every one is kept, and nothing more: the start runs."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["drives.hdd-80.fleet.hq=200"])
+    names = [f"hdd-80#{i}" for i in range(141, 201)]
+    trips = [
+        DepartureResult(hours=h, arrival_hours=h + 72, drives=30, couriers=0, bytes=0, drive_names=names[k::2])
+        for k, h in enumerate((17.0, 41.0))
+    ]
+    start = Result(
+        status="feasible",
+        objective="cost",
+        routes=[RouteResult(name="freight", from_site="hq", to_site="gpu-site", departures=trips)],
+    )
+    cold = _Optimiser(plan, "highs", Clock(60), None).working_fleet()
+    optimiser = _Optimiser(plan, "highs", Clock(60), None, warm=start)
+    fleet = optimiser.working_fleet()
+    assert cold is not None and len(cold) < len(names)
+    assert fleet == set(names)
+    optimiser.base = replace(optimiser.base, fleet=fleet)
+    warmed = optimiser.warmed(build_grid(plan, optimiser.start_horizon))
+    assert warmed is not None and warmed[0].found is not None
+    leaves = [Fraction(17 + 24 * (k % 2)) * HOUR for k in range(len(names))]
+    assert routes_of(warmed[0].found) == {(name, "freight", t) for name, t in zip(names, leaves, strict=True)}

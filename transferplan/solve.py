@@ -742,24 +742,37 @@ class _Optimiser:
         $103,230-104,110 at 60 s (the convoys alone, then priced at 3.6 s a set), where with 24
         drives $11,630.
 
-        A warm start's drives come first: its trips are timed as they ran only where every drive
-        that takes them is modelled (one left out stays at home, and its trips with it)."""
+        A warm start's drives come first, and all of them are kept, even past what fits: its trips
+        are timed as they ran only where every drive that takes them is modelled (one left out
+        stays at home, and its trips with it)."""
         if self.plan.objective != "cost" or not _drives_priced(self.plan) or not self.base.use_drives:
             return None
         grid = build_grid(self.plan, self.start_horizon)
         columns = estimated_columns(self.plan, grid.intervals, None)
         if columns <= MIP_COLUMNS:
             return None
-        share = MIP_COLUMNS / columns
         # the drives whose trips the warm start times here (`warmed`, on the same grid)
         warm = set() if self.warm is None else {drive for drive, _r, _t in warm_routes(self.plan, grid, self.warm)}
-        kept = frozenset(
-            name
-            for names in drive_groups(self.plan).values()
-            # stable: the warm start's drives, then the others, each in order of name
-            for name in sorted(names, key=lambda name: name not in warm)[: max(1, int(len(names) * share))]
-        )
-        return kept if estimated_columns(self.plan, grid.intervals, None, kept) <= MIP_COLUMNS else None
+        # stable: the warm start's drives, then the others, each in order of name
+        groups = [sorted(names, key=lambda name: name not in warm) for names in drive_groups(self.plan).values()]
+
+        def cut(share: float) -> frozenset[str]:
+            """That share of each group, and at least one drive and every drive of the start."""
+            return frozenset(
+                name
+                for names in groups
+                for name in names[: max(1, sum(drive in warm for drive in names), int(len(names) * share))]
+            )
+
+        share, step = MIP_COLUMNS / columns, 1 / max(len(names) for names in groups)
+        kept = cut(share)
+        # the columns grow a little faster than the drives (gpu-onboarding: 48 of 96 drives are
+        # 151,016 columns, and the whole fleet was searched); where the start's drives alone are
+        # over, the plan is big for them, yet no bigger than the whole fleet
+        while estimated_columns(self.plan, grid.intervals, None, kept) > MIP_COLUMNS and share > 0:
+            share -= step
+            kept = cut(share)
+        return kept
 
     def fitted(self) -> tuple[tuple[Outcome, Search] | None, bool]:
         """A plan with neither horizon nor deadline: the first plan on the guessed horizon from the
