@@ -20,6 +20,7 @@ from transferplan.schema import Plan
 from transferplan.solve import solve
 
 TB = 10**12
+HOUR = 3600
 START = "2026-12-01T00:00Z"
 
 
@@ -461,6 +462,65 @@ def test_data_ready_later_than_start(ready_later_plan: Plan) -> None:
     assert used(result, "van") == [(8.0, 1)]
     link = result.links[0]
     assert min(t.start_hours for t in link.transfers if t.bytes > 0) >= 5 - 1e-6, describe(result)
+
+
+def test_the_flow_bound_counts_link_windows(network_only_plan: Plan) -> None:
+    """The network-only plan's link is open 22:00-06:00 only: its 36 TB at 3.6 TB/h pass in 6 h
+    that night and 4 h the next, by 26 h, the optimum. Over the link's rate alone, 10 h."""
+    assert bounds.flow_bound(network_only_plan) == 26 * HOUR
+
+
+def test_the_flow_bound_counts_overlapping_windows_once() -> None:
+    """One 8 Gbps link (3.6 TB/h) open 00:00-12:00 and 06:00-18:00: open from 0 h to 18 h, once.
+    36 TB pass by 10 h, the optimum; counted twice from 6 h to 12 h, the bound would be 8 h."""
+    plan = make_plan(
+        "overlapping-windows",
+        sites={"a": {}, "b": {}},
+        datasets={"d": {"at": "a", "to": "b", "size": "36 TB"}},
+        links={"wan": {"from": "a", "to": "b", "bandwidth": "8 Gbps", "windows": ["00:00-12:00", "06:00-18:00"]}},
+        horizon="2 days",
+    )
+    assert bounds.flow_bound(plan) == 10 * HOUR
+    solve_and_check(plan, 10.0)
+
+
+def test_the_flow_bound_counts_what_a_source_can_send() -> None:
+    """Two sources into one destination: 'near' sends 72 TB over 32 Gbps (4 GB/s = 14.4 TB/h,
+    5 h), 'far' 36 TB over 8 Gbps (3.6 TB/h): 10 h, the optimum. The destination takes 108 TB in
+    at 18 TB/h: 6 h, the bound when only what comes in counted."""
+    plan = make_plan(
+        "two-sources",
+        sites={"near": {}, "far": {}, "dc": {}},
+        datasets={
+            "a": {"at": "near", "to": "dc", "size": "72 TB"},
+            "b": {"at": "far", "to": "dc", "size": "36 TB"},
+        },
+        links={
+            "fast": {"from": "near", "to": "dc", "bandwidth": "32 Gbps"},
+            "slow": {"from": "far", "to": "dc", "bandwidth": "8 Gbps"},
+        },
+        horizon="2 days",
+    )
+    assert bounds.flow_bound(plan) == 10 * HOUR
+    solve_and_check(plan, 10.0)
+
+
+def test_the_flow_bound_counts_each_ready_time() -> None:
+    """18 TB ready at start and 18 TB ready at 6 h, over one 8 Gbps link (3.6 TB/h): the first
+    passes by 5 h, the link waits, and the second passes from 6 h to 11 h, the optimum. All 36 TB
+    from the first ready time: 10 h; the bytes ready at 6 h, from 6 h: 6 + 18 / 3.6 = 11 h."""
+    plan = make_plan(
+        "two-ready-times",
+        sites={"a": {}, "b": {}},
+        datasets={
+            "first": {"at": "a", "to": "b", "size": "18 TB"},
+            "second": {"at": "a", "to": "b", "size": "18 TB", "ready": "6 h"},
+        },
+        links={"wan": {"from": "a", "to": "b", "bandwidth": "8 Gbps"}},
+        horizon="2 days",
+    )
+    assert bounds.flow_bound(plan) == 11 * HOUR
+    solve_and_check(plan, 11.0)
 
 
 def test_second_dataset_ready_later_on_a_drive_that_goes_twice() -> None:

@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from fractions import Fraction
 
 from .schema import Plan
+from .timegrid import open_spans
 from .units import format_duration
 
 
@@ -96,30 +97,82 @@ def reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def inflow_bound(plan: Plan) -> Fraction:
-    """Seconds no plan can beat: the bytes bound for each site over the fastest it can take them in.
+def flow_bound(plan: Plan) -> Fraction:
+    """Seconds no plan can beat: for each site, the bytes that must come in, or go out, over the
+    fastest it can take them in, or send them out, from when they are ready.
 
-    A destination takes bytes only through its incoming links (bandwidth x efficiency) and its bays
-    (at most `bays` drives read at once at the fastest read rate, capped by `io_rate`), and no earlier
-    than the data is ready.
+    A destination takes bytes only through its incoming links (bandwidth x efficiency, inside their
+    windows) and its bays (at most `bays` drives read at once at the fastest read rate, capped by
+    `io_rate`). A dataset's site sends its bytes only through its outgoing links and, where drives
+    written there can be read elsewhere (rule 3), its bays at the fastest write rate. Bytes ready
+    at r pass no earlier than r, so each ready time counts with the bytes ready then or later
+    (gpu-onboarding, fastest: `web`, 300 TB ready at 2 days at colo, which no drive reaches, leaves
+    by its one 16 Gbps link no sooner than 89 2/3 h, the optimum; from the destination's side alone
+    the bound was 39.2 h).
     """
-    fastest_read = max((t.read_rate for t in plan.drives.values() if sum(t.fleet.values())), default=Fraction(0))
-    drives = sum(sum(t.fleet.values()) for t in plan.drives.values())
+    fleet = [t for t in plan.drives.values() if sum(t.fleet.values())]
+    drives = sum(sum(t.fleet.values()) for t in fleet)
+    fastest_read = max((t.read_rate for t in fleet), default=Fraction(0))
+    fastest_write = max((t.write_rate for t in fleet), default=Fraction(0))
+    hops = _drive_hops(plan)
     bound = Fraction(0)
     for site_name, site in plan.sites.items():
-        incoming = [n for n, ds in plan.datasets.items() if ds.to == site_name]
-        if not incoming:
-            continue
-        volume = sum(plan.datasets[n].size for n in incoming)
-        by_drive = min(site.bays, drives) * fastest_read
-        if site.io_rate is not None:
-            by_drive = min(by_drive, site.io_rate)
-        by_link = sum((link.rate for link in plan.links.values() if link.to == site_name), Fraction(0))
-        rate = by_drive + by_link
-        if rate > 0:
-            earliest = min(plan.ready_seconds(n) for n in incoming)
-            bound = max(bound, earliest + volume / rate)
+        for incoming in (True, False):
+            names = [n for n, ds in plan.datasets.items() if (ds.to if incoming else ds.at) == site_name]
+            if not names:
+                continue
+            if incoming:
+                by_drive = min(site.bays, drives) * fastest_read
+            else:
+                by_drive = min(site.bays, drives) * fastest_write if hops.get(site_name) else Fraction(0)
+            if site.io_rate is not None:
+                by_drive = min(by_drive, site.io_rate)
+            links = [n for n, link in plan.links.items() if (link.to if incoming else link.from_) == site_name]
+            for ready in sorted({plan.ready_seconds(n) for n in names}):
+                volume = sum(plan.datasets[n].size for n in names if plan.ready_seconds(n) >= ready)
+                done = _passed(plan, ready, volume, by_drive, links)
+                if done is not None:
+                    bound = max(bound, done)
     return bound
+
+
+def _passed(plan: Plan, start: Fraction, volume: int, steady: Fraction, links: list[str]) -> Fraction | None:
+    """The earliest `volume` bytes can have passed from `start` at `steady` bytes a second and
+    through `links` inside their windows; None when nothing passes at all."""
+    full = steady + sum((plan.links[name].rate for name in links), Fraction(0))
+    if full <= 0:
+        return None
+    # past `until` every link counts as open: never later than the truth, and the windows' list
+    # stays short (a window open a twelfth of the day still passes the volume well before it)
+    until = start + min(16 * volume / full + 2 * DAY, MAX_WINDOWS)
+    changes: dict[Fraction, Fraction] = defaultdict(Fraction)  # time -> change of the rate then
+    rate = steady
+    for name in links:
+        link = plan.links[name]
+        spans = open_spans(plan, name, until)
+        if not spans:
+            rate += link.rate  # no windows: always open
+        for a, b in spans:
+            changes[max(a, start)] += link.rate
+            changes[max(b, start)] -= link.rate
+    left, at = Fraction(volume), start
+    for t in sorted(changes):
+        if t > at:
+            if rate * (t - at) >= left:
+                return at + left / rate
+            left -= rate * (t - at)
+            at = t
+        rate += changes[t]
+    if at < until:
+        if rate * (until - at) >= left:
+            return at + left / rate
+        left -= rate * (until - at)
+    return until + left / full
+
+
+DAY = Fraction(86400)
+MAX_WINDOWS = 366 * DAY
+"""Link windows are listed no further than this past a ready time (then counted open)."""
 
 
 def describe_hours(seconds: Fraction) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 from .backend import INF, LinearModel
 from .bounds import reachable
 from .schema import Plan
-from .timegrid import Departure, Grid, Rounding, departures
+from .timegrid import Departure, Grid, Rounding, departures, open_spans
 
 TB = 10**12
 """Bytes per model data unit."""
@@ -168,7 +168,7 @@ class Formulation:
         return units
 
     def _windows(self, link: str) -> list[tuple[Fraction, Fraction]]:
-        return [w for win in self.plan.links[link].windows for w in win.intervals(self.plan.start, self.grid.horizon)]
+        return open_spans(self.plan, link, self.grid.horizon)
 
     def _edges(self) -> dict[str, set[str]]:
         edges: dict[str, set[str]] = defaultdict(set)

@@ -220,7 +220,7 @@ class _Optimiser:
         self.workers, self.warm = workers, warm
         self.beside: Beside | None = None  # the pool bound's child process, when one runs
         self.pool_plan: Found | None = None  # a plan the pool bound's stage made (`_pooled_bound`)
-        self.inflow = bounds.inflow_bound(plan)
+        self.inflow = bounds.flow_bound(plan)
         self.relaxed: Fraction | None = None
         self.cheapest: Fraction | None = None  # the cost bound (LP, or the pool MIP beside the search or in turn)
         self.costing: Beside | None = None  # the child process taking it, when one runs

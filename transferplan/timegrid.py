@@ -100,6 +100,21 @@ def event_times(plan: Plan, horizon: Fraction) -> set[Fraction]:
     return times
 
 
+def open_spans(plan: Plan, link: str, horizon: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """When a link with windows is open up to `horizon`, in seconds after start: its windows'
+    occurrences, those that overlap or touch joined, as a link open twice at once is open once
+    (windows 00:00-12:00 and 06:00-18:00 had counted 6 h to 12 h twice in the model). Empty for
+    a link without windows, which is always open."""
+    spans = sorted(span for window in plan.links[link].windows for span in window.intervals(plan.start, horizon))
+    out: list[tuple[Fraction, Fraction]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def anchor_times(plan: Plan, horizon: Fraction) -> set[Fraction]:
     """Times every grid keeps exactly: window edges, ready times and deadlines."""
     times: set[Fraction] = set()
