@@ -848,10 +848,11 @@ def test_a_small_model_on_a_long_grid_gets_its_first_plan_from_the_convoys() -> 
 
 
 def test_with_no_horizon_a_lane_with_no_link_gets_its_first_plan_from_the_convoys() -> None:
-    """The plan of the test above with no horizon. Its inflow bound is 72 h (no link), so the
-    guessed horizon is 144 h: 18 intervals, too few for the convoys to be asked, and the exact
-    stages, growing it, found no plan at 10 s. The convoys then look four times as far (576 h)
-    and find at least the by-hand schedule above, done by 474 22/27 h."""
+    """The plan of the test above with no horizon. Its bound was 72 h when only what the
+    destination reads counted (no link), so the guessed horizon was 144 h: 18 intervals, too few
+    for the convoys to be asked, and the exact stages, growing it, found no plan at 10 s. The
+    convoys then look four times as far (576 h) and find at least the by-hand schedule above, done
+    by 474 22/27 h. (The flow bound now counts what the source's one bay writes, 177 7/9 h.)"""
     data = {key: value for key, value in one_lane(2, 640).items() if key != "horizon"}
     plan = Plan.model_validate({**data, "start": START})
     result = solve(plan, baselines=False, time_limit=10)
@@ -861,16 +862,22 @@ def test_with_no_horizon_a_lane_with_no_link_gets_its_first_plan_from_the_convoy
 
 
 def test_a_late_first_plan_from_the_exact_stages_sets_a_horizon_the_convoys_are_asked_on() -> None:
-    """One drive, 400 TB, no horizon, no link. The guess is 168 h, too short for the convoys; the
+    """One drive, 400 TB, no horizon, no link. A guess of 168 h is too short for the convoys; the
     exact stages, growing it, find a first plan late (672 h or 1,344 h on their grids, 1,264 h at
     best; the plan's horizon was the end of that grid). On the horizon that plan sets the grid is
     long enough for the convoys: they are asked, and their plan sets the horizon. By hand, the
     drive alone in its convoy, always full: out at 16 h, at the source at 34 h, written by
     56 2/9 h, back at 58 h (in at 76 h), read by 90 22/27 h; out again at 112 h, every 96 h. The
-    fifth load is read by 90 22/27 + 4 x 96 = 474 22/27 h: a horizon of 480 h."""
+    fifth load is read by 90 22/27 + 4 x 96 = 474 22/27 h: a horizon of 480 h.
+
+    The guess is set here: the flow bound now counts what the source's one bay writes (400 TB at
+    3.6 TB/h, 111 1/9 h), and on its guess, 222 h, the exact stages' first plan is the 480 h one
+    itself (and the solve at 20 s is optimal, 450.07 h, either way)."""
     data = {key: value for key, value in one_lane(1, 400).items() if key != "horizon"}
     plan = Plan.model_validate({**data, "start": START})
     optimiser = _Optimiser(plan, "highs", Clock(20), None)
+    assert optimiser.grows
+    optimiser.start_horizon = 168 * HOUR  # the guess from what the destination reads alone
     fit, by_convoys = optimiser.fitted()
     assert fit is not None and fit[0].found is not None and by_convoys
     assert optimiser.start_horizon == 480 * HOUR and not optimiser.grows
@@ -880,11 +887,12 @@ def test_a_late_first_plan_from_the_exact_stages_sets_a_horizon_the_convoys_are_
 
 
 def test_the_medium_benchmark_without_its_horizon_has_a_plan() -> None:
-    """The medium benchmark without its 30 days. The guessed horizon, 288 h (twice the inflow
-    bound, 141 h), is long enough in intervals for the convoys, but shorter than any convoys
-    need (344 h with the horizon): with a first plan's patience they looked for 45 s of 60 and
-    found nothing, and the solve had no plan at 20 s or at 60 s. On the guess they now look as
-    long as with a horizon, then four times as far: 327.8 h at 20 s, 314.2 h at 60 s."""
+    """The medium benchmark without its 30 days. The guessed horizon, 288 h (twice the bound of
+    what the destination reads, 141 h; 296 h now, from the flow bound, 148 h), is long enough in
+    intervals for the convoys, but shorter than any convoys need (344 h with the horizon): with a
+    first plan's patience they looked for 45 s of 60 and found nothing, and the solve had no plan
+    at 20 s or at 60 s. On the guess they now look as long as with a horizon, then four times as
+    far: 327.8 h at 20 s, 314.2 h at 60 s."""
     data = {key: value for key, value in generate("medium", 0).items() if key != "horizon"}
     result = solve(Plan.model_validate(data), baselines=False, time_limit=20)
     assert result.status == "feasible" and result.verified, result.violations[:3]

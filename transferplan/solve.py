@@ -1,6 +1,6 @@
 """The public entry point: `solve(plan) -> Result`. Orchestrates, never prints.
 
-Horizon: the plan's `horizon`, else its deadline, else a guess from the inflow bound that doubles
+Horizon: the plan's `horizon`, else its deadline, else a guess from the flow bound that doubles
 (up to a year) until a plan fits. Every plan returned has been replayed by the independent verifier;
 `Result.verified` and `Result.violations` say how that went.
 """
@@ -807,9 +807,10 @@ class _Optimiser:
             elif not self.ships:
                 return None, False
             else:
-                # the guess was too short for the convoys to be asked (one lane with no link, whose
-                # inflow bound is 72 h: 144 h on 18 intervals, and the exact stages found nothing
-                # by 576 h in 4.6 s); on FIT_LONGER times it, they find 518.9 h
+                # the guess was too short for the convoys to be asked (one lane with no link, when
+                # its bound was what the destination reads, 72 h: 144 h on 18 intervals, and the
+                # exact stages found nothing by 576 h in 4.6 s); on FIT_LONGER times it, they find
+                # 518.9 h
                 grid, by_convoys, widened = self._longer(), True, True
         if by_convoys:
             hint = self.hint
