@@ -12,6 +12,10 @@ from .schema import Plan
 from .timegrid import open_spans
 from .units import format_duration
 
+DAY = Fraction(86400)
+MAX_WINDOWS = 366 * DAY
+"""Link windows are listed no further than this past a ready time (then counted open)."""
+
 
 def unreachable(plan: Plan) -> list[str]:
     """One sentence per dataset that no combination of links and drive routes can bring to its `to`."""
@@ -168,11 +172,6 @@ def _passed(plan: Plan, start: Fraction, volume: int, steady: Fraction, links: l
             return at + left / rate
         left -= rate * (until - at)
     return until + left / full
-
-
-DAY = Fraction(86400)
-MAX_WINDOWS = 366 * DAY
-"""Link windows are listed no further than this past a ready time (then counted open)."""
 
 
 def describe_hours(seconds: Fraction) -> str:
