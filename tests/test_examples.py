@@ -154,6 +154,24 @@ def test_onboarding_fastest_is_bounded_by_the_web_dataset() -> None:
     assert bounds.flow_bound(plan) == Fraction(269, 3) * 3600
 
 
+def test_onboarding_in_three_days_is_refused_without_a_search() -> None:
+    """`--deadline "3 days"`: `web` alone needs 89 2/3 h (its flow bound, above), so no plan meets
+    it, and no search has to prove so (it took 12 s). The words name each dataset that cannot make
+    it alone, with its bound: `images` by the relaxed LP of it alone, 75.9 h."""
+    path = EXAMPLES / "gpu-onboarding.yaml"
+    done = CliRunner().invoke(main, ["solve", str(path), "--deadline", "3 days", "--format", "json"])
+    assert done.exit_code == 3, done.output
+    result = json.loads(done.stdout)
+    assert result["status"] == "infeasible"
+    assert result["solver"]["solves"] == 0
+    assert result["explanation"] == [
+        "dataset 'web' must arrive by 72.0 h (3 days), but delivering it alone takes at least 89.7 h "
+        "(3 days 17 h 40 min) (lower bound)",
+        "dataset 'images' must arrive by 72.0 h (3 days), but delivering it alone takes at least 75.9 h "
+        "(3 days 3 h 55 min 33 s) (lower bound)",
+    ]
+
+
 def test_onboarding_fastest_under_a_tight_budget_has_a_plan() -> None:
     """The fastest plan within $12,000 (the cheapest plan found costs $11,630): the search under a
     budget asks for everything as cheaply as it can, not as much as it can, and gets a plan. The
