@@ -91,18 +91,15 @@ class Itineraries:
         self.form, self.plan, self.queue, self.priced = form, form.plan, queue, priced
         # the simulation runs in float seconds: Fraction comparisons were most of its time
         self.points = [float(t) for t in form.grid.points]
-        self.by_route: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        by_route: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for j, dep in form.route_deps.items():
-            self.by_route[dep.route].append((float(dep.time), j))
-        for times in self.by_route.values():
-            times.sort()
-        self.route_times = {name: [t for t, _ in times] for name, times in self.by_route.items()}
+            by_route[dep.route].append((float(dep.time), j))
         self.arrivals = {j: float(dep.arrival) for j, dep in form.route_deps.items()}
-        # what `simulate` looks up of a route at each departure it seeks, in one place
+        # what `simulate` (and `_reach`) looks up of a route at each departure it seeks, in one place
         self.legs: dict[str, _Leg] = {}
         for name, route in self.plan.routes.items():
             carry = self.plan.couriers[route.courier].carry if route.courier is not None else 0
-            times = self.by_route.get(name, [])
+            times = sorted(by_route.get(name, []))
             self.legs[name] = _Leg(
                 name,
                 route,
@@ -113,7 +110,7 @@ class Itineraries:
                 route.to,
                 times,
                 [form.route_deps[j].depart_point for _, j in times],  # monotone, as the times are
-                self.route_times.get(name, []),
+                [t for t, _ in times],
             )
         # a courier may travel alone (spec rule 4) to where drives wait for one: the routes it can take
         self.deadheads: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (pool, from, to)
@@ -351,9 +348,9 @@ class Itineraries:
         if present[where] > 0:
             return best  # a convoy there would wait for it in turn: it stays
         for name in self.deadheads.get((pool, where, site), ()):
-            times = self.by_route[name]
-            k = bisect.bisect_left(self.route_times.get(name, []), self.points[free])
-            for _, j in times[k:]:
+            leg = self.legs[name]
+            k = bisect.bisect_left(leg.starts, self.points[free])
+            for _, j in leg.times[k:]:
                 dep = self.form.route_deps[j]
                 if dep.depart_point >= free:
                     best = min(best, dep.arrive_point)
