@@ -214,6 +214,25 @@ def test_saved_json_result_verifies_the_same(plan_data: dict[str, Any], result_d
     assert verify(Plan.model_validate(plan_data), result).ok
 
 
+def test_a_result_of_another_plan_is_replayed_without_its_claims(
+    plan_data: dict[str, Any], result_data: dict[str, Any]
+) -> None:
+    """Under a variant whose drives cost 150 each, not 100, the schedule runs as it is: without
+    its claims, nothing is wrong, and the replay prices it for the variant (688 + 2 x 50 = 788);
+    with them, the claimed 688 is named. The budget (1,000) is a rule of the variant, checked
+    either way: at 700 it is broken."""
+    plan_data["drives"]["hdd"]["cost_each"] = 150
+    plan, result = Plan.model_validate(plan_data), Result.model_validate(result_data)
+    elsewhere = verify(plan, result, claims=False)
+    assert elsewhere.ok and elsewhere.cost.total == pytest.approx(788.0)
+    assert elsewhere.makespan_hours == pytest.approx(5.5)
+    claimed = "the reported total cost 688.00 USD does not match the replay's 788.00 USD"
+    assert claimed in verify(plan, result).violations
+    plan_data["budget"] = 700
+    tight = verify(Plan.model_validate(plan_data), result, claims=False)
+    assert tight.violations == ["the cost 788.00 USD is above the budget 700.00 USD"]
+
+
 def test_result_without_a_plan_has_nothing_to_replay(plan_data: dict[str, Any]) -> None:
     found = verify(Plan.model_validate(plan_data), Result(status="infeasible"))
     assert found.ok

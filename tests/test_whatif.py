@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from transferplan.whatif import (
     split_values,
     sweep,
 )
+from transferplan.whatif.second_look import better_starts
 
 QUICK_START = Path(__file__).parent.parent / "examples" / "quick-start.yaml"
 
@@ -204,6 +206,65 @@ def test_a_warm_sweep_on_the_process_pool_gives_the_same_table(quick_start: Plan
     assert _figures(warm.to_records()) == _figures(local_sweep.to_records())
 
 
+# The second look -----------------------------------------------------------------------------------
+
+COSTLY_LINK = ["objective=cost", "links.wan.cost_per_gb=0.01", "deadline=30 h"]
+"""The quick start as a cost plan: the link costs $10 a TB, a van trip $300; everything due in 30 h."""
+
+
+def _costly(*more: str) -> Plan:
+    return load(QUICK_START, (*COSTLY_LINK, *more))
+
+
+def test_a_plan_that_runs_and_is_cheaper_is_offered() -> None:
+    """By hand, for 120 TB due in 30 h (the link 1 GB/s at $10 a TB; one van trip, $300, takes four
+    30 TB drives):
+    - the answer to beat, from a van that takes one drive: 30 TB by van ($300), 90 TB online
+      ($900), $1,200, as if the search had stopped there;
+    - the 24 h scenario's answer: all on one trip, about $300, which meets 30 h as well;
+    - a free link's by 40 h: all online, $0 by its own figures, tried first; here it lands at
+      33.3 h, after the deadline (and would cost $1,200), so it is not offered.
+    The 24 h and free-link scenarios are proven optimal: nothing is offered to them."""
+    plans = {0: _costly(), 1: _costly("deadline=24 h"), 2: _costly("links.wan.cost_per_gb=0", "deadline=40 h")}
+    results = {i: solve(plan, baselines=False) for i, plan in plans.items()}
+    one_drive = solve(_costly("routes.van.max_drives=1"), baselines=False)
+    assert one_drive.cost.total == pytest.approx(1200.0) and results[2].cost.total == 0.0
+    assert results[1].cost.total == pytest.approx(300.0, abs=0.01)
+    results[0] = one_drive.model_copy(update={"status": "feasible"})
+    assert better_starts(plans, results) == {0: 1}
+    assert better_starts(plans, results, tries=1) == {}  # the free link's, the only one tried, is late
+
+
+def test_a_sweep_solves_again_from_a_plan_that_beats_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two deadlines of the costly-link quick start, in this process. The 30 h scenario's first
+    solve is made to stop at the one-drive van's $1,200 plan (as a search short of time would);
+    the 24 h scenario's $300 plan runs by 30 h, so the second look solves 30 h again from it, and
+    its row says so. Without the second look the $1,200 row stands."""
+    real = runner.solve_task
+    calls: list[tuple[str, float | None]] = []
+
+    def short_of_time(task: runner.Task) -> runner.Solved:
+        start = task.warm_start
+        calls.append((dict(task.values)["deadline"], None if start is None else start.cost.total))
+        if dict(task.values)["deadline"] != "30 h" or start is not None:
+            return real(task)
+        out = real(replace(task, overrides=(*task.overrides, "routes.van.max_drives=1")))
+        assert out.row.cost == pytest.approx(1200.0)
+        short = {"status": "feasible"}
+        kept = None if out.result is None else out.result.model_copy(update=short)  # kept for the second look
+        return runner.Solved(out.row.model_copy(update=short), kept)
+
+    monkeypatch.setattr(runner, "solve_task", short_of_time)
+    axes = {"deadline": ["24 h", "30 h"]}
+    looked = {row.values["deadline"]: row for row in sweep(_costly(), axes, workers=1).rows}
+    assert looked["30 h"].cost == pytest.approx(300.0, abs=0.01) and looked["30 h"].verified
+    assert looked["30 h"].started_from == looked["24 h"].name and looked["24 h"].started_from == ""
+    assert [deadline for deadline, _ in calls] == ["24 h", "30 h", "30 h"]
+    assert calls[2][1] == pytest.approx(300.0, abs=0.01)  # from the 24 h plan
+    once = {row.values["deadline"]: row for row in sweep(_costly(), axes, workers=1, second_look=False).rows}
+    assert once["30 h"].cost == pytest.approx(1200.0) and once["30 h"].started_from == ""
+
+
 # Compare and the binding limit ----------------------------------------------------------------------
 
 
@@ -369,3 +430,9 @@ def test_cli_executor_without_dask_exits_2(monkeypatch: pytest.MonkeyPatch) -> N
 def test_cli_help_has_an_example(command: str) -> None:
     code, out, _ = _run(command, "--help")
     assert code == 0 and "Example:" in out and f"transferplan {command} " in out
+
+
+@pytest.mark.parametrize("command", ["sweep", "compare"])
+def test_cli_second_look_can_be_turned_off(command: str) -> None:
+    code, out, _ = _run(command, "--help")
+    assert code == 0 and "--second-look / --no-second-look" in out

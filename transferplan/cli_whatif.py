@@ -67,6 +67,15 @@ def run_options(func: F) -> F:
 
 
 def warm_option(func: F) -> F:
+    """--warm and --second-look: where the solves start from each other's plans."""
+    func = click.option(
+        "--second-look/--no-second-look",
+        default=True,
+        show_default=True,
+        help="Then solve again, from that plan, each scenario whose answer another scenario's plan beats when "
+        "the verifier replays it there (a looser deadline never shows a dearer plan than a tighter one that "
+        "meets it). At most one round of solves more.",
+    )(func)
     return click.option(
         "--warm",
         is_flag=True,
@@ -172,6 +181,7 @@ def sweep(
     output: str,
     quiet: bool,
     warm: bool,
+    second_look: bool,
     report: Path | None,
 ) -> None:
     """Solve the plan once for every combination of the --vary values, in parallel, best first.
@@ -213,6 +223,7 @@ def sweep(
                 backend=backend,
                 progress=progress,
                 warm=warm,
+                second_look=second_look,
             )
         if output == "json":
             click.echo(result.to_json())
@@ -246,6 +257,7 @@ def compare(
     output: str,
     quiet: bool,
     warm: bool,
+    second_look: bool,
 ) -> None:
     """Solve several plans and show them side by side, in the order given.
 
@@ -272,6 +284,7 @@ def compare(
                 backend=backend,
                 progress=progress,
                 warm=warm,
+                second_look=second_look,
             )
         rows = [row.model_copy(update={"name": str(path)}) for row, path in zip(rows, plan_files, strict=True)]
         if output == "json":

@@ -1,10 +1,17 @@
-"""Sweeps of the benchmark plans cold and warm (`sweep(..., warm=True)`, `--warm`), row by row.
+"""Sweeps of the benchmark plans solved once, with the second look, and warm, row by row.
 
-    python tests/benchmarks/warm_sweeps.py [--time-limit 20] [--workers 2] [--sweeps budget,couriers]
+    python tests/benchmarks/warm_sweeps.py [--time-limit 20] [--workers 2] [--sweeps budget,couriers,deadline]
 
 A short solve of a big plan ends where its search got to in the time, so a sweep's rows can say
-that more money, or another courier, buys nothing, or even costs time. Warm, the first scenario
-is solved first and every other starts from its plan. Sweeps (medium benchmark, seed 0):
+that more money, or another courier, buys nothing, or even costs time. Three ways to run a sweep:
+
+- once: each scenario solved once, from nothing (`second_look=False`);
+- second look (the default): then each scenario whose answer another's plan beats, replayed under
+  it, is solved again from that plan (`transferplan/whatif/second_look.py`);
+- warm (`warm=True`, `--warm`, without the second look): the first scenario is solved first and
+  every other starts from its plan.
+
+Sweeps (medium benchmark, seed 0):
 
 - budget: $10,000, $15,000, $20,000 (its fastest plans found cost more);
 - couriers: lane 1's courier pool at 1, 2 and 3 couriers;
@@ -46,25 +53,23 @@ def main() -> None:
     for name in args.sweeps.split(","):
         fields, axes = SWEEPS[name]
         plan = Plan.model_validate({**generate("medium", 0), **fields})
+        modes = {"once": {"second_look": False}, "second look": {}, "warm": {"warm": True, "second_look": False}}
         runs = {}
-        for warm in (False, True):
+        for mode, options in modes.items():
             started = time.perf_counter()
-            runs[warm] = (sweep(plan, axes, workers=args.workers, time_limit=args.time_limit, warm=warm), started)
-            runs[warm] = (runs[warm][0], time.perf_counter() - started)
+            done = sweep(plan, axes, workers=args.workers, time_limit=args.time_limit, **options)
+            runs[mode] = (done, time.perf_counter() - started)
         table = Table(title=f"medium, {name} sweep, {args.time_limit:g} s a scenario, {args.workers} workers")
-        for column in ("scenario", "cold h", "cold cost", "warm h", "warm cost", "verified"):
-            table.add_column(column, justify="left" if column == "scenario" else "right")
-        cold, warm = runs[False][0].rows, runs[True][0].rows
-        for a, b in zip(cold, warm, strict=True):
-            table.add_row(
-                ", ".join(a.values.values()),
-                _hours(a.makespan_hours),
-                _money(a.cost),
-                _hours(b.makespan_hours),
-                _money(b.cost),
-                f"{a.verified} / {b.verified}",
-            )
-        table.caption = f"wall time: cold {runs[False][1]:.1f} s, warm {runs[True][1]:.1f} s"
+        table.add_column("scenario")
+        for mode in modes:
+            table.add_column(f"{mode} h", justify="right")
+            table.add_column(f"{mode} cost", justify="right")
+        table.add_column("verified", justify="right")
+        rows = [runs[mode][0].rows for mode in modes]
+        for same in zip(*rows, strict=True):
+            figures = [cell for row in same for cell in (_hours(row.makespan_hours), _money(row.cost))]
+            table.add_row(", ".join(same[0].values.values()), *figures, " / ".join(str(row.verified) for row in same))
+        table.caption = "wall time: " + ", ".join(f"{mode} {runs[mode][1]:.1f} s" for mode in modes)
         console.print(table)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from types import TracebackType
@@ -21,6 +21,7 @@ from ..load import apply_overrides, plan_from_data
 from ..result import Result, Status
 from ..schema import Plan
 from .binding import binding_limit
+from .second_look import better_starts, rank
 
 __all__ = ["ScenarioRow", "Task", "Solved", "Runner", "row_from", "solve_task", "RowProgress"]
 
@@ -48,6 +49,9 @@ class ScenarioRow(BaseModel):
     note: str = ""
     reused: bool = False
     """True when an identical scenario earlier in the list was solved and this row copies it."""
+    started_from: str = ""
+    """The scenario whose plan, replayed under this one, beat this one's first answer, and from which
+    this one was solved again (see second_look.py); empty when it was solved once."""
 
     def record(self) -> dict[str, Any]:
         """A flat dict: one column per axis (by field path), then the figures."""
@@ -98,6 +102,10 @@ class Task:
     warm_start: Result | None = field(default=None, compare=False)
     """A plan solved before, the solve's start (`solve(..., warm_start=)`)."""
 
+    def plan(self) -> Plan:
+        """The scenario's plan: the data with the overrides applied, validated."""
+        return plan_from_data(apply_overrides(self.data, self.overrides))
+
 
 @dataclass(frozen=True)
 class Solved:
@@ -111,7 +119,7 @@ def solve_task(task: Task) -> Solved:
     """Rebuild the plan from data + overrides, solve it (no baselines), summarise. Runs in a worker."""
     from ..solve import solve  # the solver stack is imported in the worker, once per process
 
-    plan = plan_from_data(apply_overrides(task.data, task.overrides))
+    plan = task.plan()
     # one process per scenario: the scenarios already fill the cores
     result = solve(
         plan, time_limit=task.time_limit, backend=task.backend, baselines=False, workers=1, warm_start=task.warm_start
@@ -154,15 +162,27 @@ class Runner:
             self._own = ProcessPoolExecutor(max_workers=min(self.workers, distinct), mp_context=context)
         return self._own
 
-    def run(self, tasks: Sequence[Task], progress: RowProgress | None = None, warm: bool = False) -> list[Solved]:
+    def run(
+        self,
+        tasks: Sequence[Task],
+        progress: RowProgress | None = None,
+        warm: bool = False,
+        second_look: bool = False,
+    ) -> list[Solved]:
         """Solve every task; identical ones (same key) once. Results come back in task order.
 
         `warm`: the first task is solved first, and every other starts from its plan (when it has
-        one): none is then worse than that plan run under it, at the cost of at most one round."""
+        one): none is then worse than that plan run under it, at the cost of at most one round.
+        `second_look`: then each task whose answer another task's plan beats under it is solved
+        again from that plan (see second_look.py), at the cost of at most one round more; its row
+        names that task in `started_from`."""
         first: dict[str, int] = {}
         for i, task in enumerate(tasks):
             first.setdefault(task.key, i)
-        unique = {i: tasks[i] for i in first.values()}
+        asked = {i: tasks[i] for i in first.values()}
+        # the second look replays each task's plan under the others: every result is kept till then
+        unique = {i: replace(t, keep_result=True) if second_look else t for i, t in asked.items()}
+        distinct = dict(unique)
         solved: dict[int, Solved] = {}
         total, done = len(tasks), 0
         pool = self._pool(len(unique))
@@ -178,22 +198,50 @@ class Runner:
             lead = min(unique)
             kept = replace(unique.pop(lead), keep_result=True)
             out = solve_task(kept) if pool is None else pool.submit(solve_task, kept).result()
-            finished(lead, out if tasks[lead].keep_result else Solved(out.row))
+            finished(lead, out if distinct[lead].keep_result else Solved(out.row))
             if out.result is not None and out.result.found:
                 unique = {i: replace(task, warm_start=out.result) for i, task in unique.items()}
-        if pool is None:
-            for i, task in unique.items():
-                finished(i, solve_task(task))
-        else:
-            futures: dict[Future[Solved], int] = {pool.submit(solve_task, t): i for i, t in unique.items()}
-            try:
-                for future in as_completed(futures):
-                    finished(futures[future], future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-        return [_copy_for(task, solved[first[task.key]], i == first[task.key]) for i, task in enumerate(tasks)]
+        for i, out in _solve_all(unique, pool):
+            finished(i, out)
+        if second_look and len(distinct) > 1:
+            for i, out in self._looked_again(distinct, solved, pool):
+                solved[i] = out
+                if progress is not None:
+                    progress(done, total, out.row)
+        answers = {i: out if asked[i].keep_result else Solved(out.row) for i, out in solved.items()}
+        return [_copy_for(task, answers[first[task.key]], i == first[task.key]) for i, task in enumerate(tasks)]
+
+    def _looked_again(
+        self, tasks: dict[int, Task], solved: dict[int, Solved], pool: Executor | None
+    ) -> Iterator[tuple[int, Solved]]:
+        """The tasks another task's plan beats (`better_starts`), solved again from it, where that
+        gave a better answer than the first."""
+        plans = {i: task.plan() for i, task in tasks.items()}
+        results = {i: out.result for i, out in solved.items() if out.result is not None}
+        starts = better_starts({i: plans[i] for i in results}, results)
+        again = {i: replace(tasks[i], warm_start=results[j]) for i, j in starts.items()}
+        for i, out in _solve_all(again, pool):
+            before, after = solved[i].row, out.row
+            if rank(plans[i].objective, after.makespan_hours, after.cost) < rank(
+                plans[i].objective, before.makespan_hours, before.cost
+            ):
+                yield i, Solved(after.model_copy(update={"started_from": tasks[starts[i]].name}), out.result)
+
+
+def _solve_all(tasks: Mapping[int, Task], pool: Executor | None) -> Iterator[tuple[int, Solved]]:
+    """Each task solved, in this process or on `pool`, as they finish."""
+    if pool is None:
+        for i, task in tasks.items():
+            yield i, solve_task(task)
+        return
+    futures: dict[Future[Solved], int] = {pool.submit(solve_task, t): i for i, t in tasks.items()}
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
 
 
 def _copy_for(task: Task, solved: Solved, original: bool) -> Solved:

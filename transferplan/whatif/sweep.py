@@ -107,6 +107,7 @@ def sweep(
     backend: str = "auto",
     progress: RowProgress | None = None,
     warm: bool = False,
+    second_look: bool = True,
 ) -> SweepResult:
     """Solve every scenario of `axes` (see `scenarios`) without baselines, in parallel.
 
@@ -121,6 +122,9 @@ def sweep(
     warm: solve the first scenario first and start every other from its plan (see `Runner.run`):
         with the axis's values in the order that keeps it runnable (budgets or fleets rising, say),
         no scenario is worse than it, whatever each search reaches in its time.
+    second_look: then solve again each scenario whose answer another scenario's plan beats when
+        replayed under it, from that plan (see second_look.py; its row's `started_from` names it):
+        a looser deadline, say, never shows a dearer plan than a tighter one that meets it.
 
     Raises PlanError (before solving anything) naming each override that gives an invalid plan.
     """
@@ -131,7 +135,7 @@ def sweep(
     items = scenarios(data, axes, paired)
     tasks = tasks_for(data, items, time_limit, backend)
     with Runner(executor, workers) as runner:
-        solved = runner.run(tasks, progress, warm=warm)
+        solved = runner.run(tasks, progress, warm=warm, second_look=second_look)
     base = plan if isinstance(plan, Plan) else items[0].plan
     return SweepResult(
         plan=base.name,
@@ -154,12 +158,14 @@ def compare(
     backend: str = "auto",
     progress: RowProgress | None = None,
     warm: bool = False,
+    second_look: bool = True,
 ) -> list[ScenarioRow]:
     """Solve each plan (files are loaded with `overrides`) and return one row each, in the given order.
 
     Each row has the makespan, cost, share online, drives and trips used, and the binding limit
     (see `transferplan.whatif.binding`). Plans run in parallel as in `sweep`; identical plans once.
-    `warm`: the first plan is solved first, and the others start from its plan (as in `sweep`).
+    `warm`: the first plan is solved first, and the others start from its plan (as in `sweep`);
+    `second_look`: as in `sweep`.
     """
     loaded = [p if isinstance(p, Plan) else load(p, tuple(overrides)) for p in plans]
     names = _names(plans, loaded)
@@ -168,7 +174,7 @@ def compare(
         for p, name in zip(loaded, names, strict=True)
     ]
     with Runner(executor, workers) as runner:
-        return [s.row for s in runner.run(tasks, progress, warm=warm)]
+        return [s.row for s in runner.run(tasks, progress, warm=warm, second_look=second_look)]
 
 
 def _names(plans: Sequence[Plan | str | Path], loaded: Sequence[Plan]) -> list[str]:

@@ -22,7 +22,14 @@ __all__ = ["console", "sweep_table", "compare_table", "frontier_table"]
 
 def table(title: str, headers: Sequence[str]) -> Table:
     """A table whose last column (the binding limit) wraps; the others keep their values whole."""
-    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        caption_justify="left",
+    )
     for i, header in enumerate(headers):
         last = i == len(headers) - 1
         table.add_column(header, no_wrap=not last, overflow="fold", min_width=None if not last else 16)
@@ -80,6 +87,7 @@ def sweep_table(result: SweepResult) -> Table:
     out = table(title, ["#", *short_headers(list(result.axes)), *FIGURES])
     for i, row in enumerate(result.sorted_rows(), 1):
         out.add_row(str(i), *(row.values.get(p, "") for p in result.axes), *_row_cells(row))
+    out.caption = _second_looks(result.rows)
     return out
 
 
@@ -88,7 +96,16 @@ def compare_table(rows: Sequence[ScenarioRow]) -> Table:
     out = table(f"{len(rows)} plans side by side", ["plan", "objective", *FIGURES])
     for row in rows:
         out.add_row(row.name, row.objective, *_row_cells(row))
+    out.caption = _second_looks(rows)
     return out
+
+
+def _second_looks(rows: Sequence[ScenarioRow]) -> str | None:
+    """Which rows were solved again from another's plan (second_look.py), or None."""
+    again = [f"{row.name} (from {row.started_from})" for row in rows if row.started_from]
+    if not again:
+        return None
+    return "Solved again from another scenario's plan, which ran there and was better: " + "; ".join(again)
 
 
 def frontier_table(name: str, points: Sequence[FrontierPoint]) -> Table:
