@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from transferplan.whatif import (
     split_values,
     sweep,
 )
-from transferplan.whatif.second_look import better_starts
+from transferplan.whatif.second_look import beats, better_starts
 
 QUICK_START = Path(__file__).parent.parent / "examples" / "quick-start.yaml"
 
@@ -233,6 +234,22 @@ def test_a_plan_that_runs_and_is_cheaper_is_offered() -> None:
     results[0] = one_drive.model_copy(update={"status": "feasible"})
     assert better_starts(plans, results) == {0: 1}
     assert better_starts(plans, results, tries=1) == {}  # the free link's, the only one tried, is late
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "better"),
+    [
+        ((300.0, 16.0), (1200.0, 25.0), True),  # cheaper
+        ((300.0, 14.0), (300.0, 16.0), True),  # as cheap, earlier
+        ((300.0, 16.0), (300.0, 14.0), False),
+        ((300.0 * (1 - 1e-12), 16.0), (300.0, 16.0), False),  # the same plan, measured twice
+        ((300.0 * (1 + 1e-12), 14.0), (300.0, 16.0), True),  # as cheap, earlier
+        ((300.0, 16.0), (math.inf, math.inf), True),  # a plan, where there was none
+        ((math.inf, math.inf), (math.inf, math.inf), False),
+    ],
+)
+def test_only_a_better_figure_beats_another(new: tuple[float, float], old: tuple[float, float], better: bool) -> None:
+    assert beats(new, old) is better
 
 
 def test_a_sweep_solves_again_from_a_plan_that_beats_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from ..load import apply_overrides, plan_from_data
 from ..result import Result, Status
 from ..schema import Plan
 from .binding import binding_limit
-from .second_look import better_starts, rank
+from .second_look import beats, better_starts, rank
 
 __all__ = ["ScenarioRow", "Task", "Solved", "Runner", "row_from", "solve_task", "RowProgress"]
 
@@ -222,9 +222,8 @@ class Runner:
         again = {i: replace(tasks[i], warm_start=results[j]) for i, j in starts.items()}
         for i, out in _solve_all(again, pool):
             before, after = solved[i].row, out.row
-            if rank(plans[i].objective, after.makespan_hours, after.cost) < rank(
-                plans[i].objective, before.makespan_hours, before.cost
-            ):
+            figures = [rank(plans[i].objective, row.makespan_hours, row.cost) for row in (after, before)]
+            if beats(*figures):
                 yield i, Solved(after.model_copy(update={"started_from": tasks[starts[i]].name}), out.result)
 
 

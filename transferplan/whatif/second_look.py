@@ -21,7 +21,7 @@ from ..result import Result
 from ..schema import Plan
 from ..verify import verify
 
-__all__ = ["TRIES", "rank", "better_starts"]
+__all__ = ["TRIES", "rank", "beats", "better_starts"]
 
 TRIES = 3
 """Plans replayed at most per scenario, the best by their own figures first: a replay takes
@@ -33,6 +33,21 @@ def rank(objective: str, makespan_hours: float | None, cost: float | None) -> tu
     makespan = math.inf if makespan_hours is None else makespan_hours
     money = math.inf if cost is None else cost
     return (makespan, money) if objective == "makespan" else (money, makespan)
+
+
+def beats(new: tuple[float, float], old: tuple[float, float]) -> bool:
+    """Whether `new` ranks before `old` (see `rank`) by more than float noise: the same plan
+    measured twice can differ in the last digits, and no solve should be repeated for that."""
+    first = _less(new[0], old[0])
+    return first or (not first and not _less(old[0], new[0]) and _less(new[1], old[1]))
+
+
+def _less(a: float, b: float) -> bool:
+    return a < b - NOISE * max(1.0, abs(b)) if math.isfinite(b) else math.isfinite(a)
+
+
+NOISE = 1e-9
+"""Relative: figures closer than this are the same figure."""
 
 
 def _own(result: Result, objective: str) -> tuple[float, float]:
@@ -56,7 +71,7 @@ def better_starts(plans: Mapping[int, Plan], results: Mapping[int, Result], trie
         others = [
             j
             for j, other in results.items()
-            if j != i and other.found and plans[j].start == plan.start and _own(other, plan.objective) < target
+            if j != i and other.found and plans[j].start == plan.start and beats(_own(other, plan.objective), target)
         ]
         best: tuple[tuple[float, float], int] | None = None
         for j in sorted(others, key=lambda j: _own(results[j], plan.objective))[:tries]:
@@ -64,7 +79,7 @@ def better_starts(plans: Mapping[int, Plan], results: Mapping[int, Result], trie
             if not replay.ok:
                 continue
             here = rank(plan.objective, replay.makespan_hours, replay.cost.total)
-            if here < target and (best is None or here < best[0]):
+            if beats(here, target) and (best is None or beats(here, best[0])):
                 best = (here, j)
         if best is not None:
             out[i] = best[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
@@ -17,6 +16,7 @@ from ..load import load
 from ..schema import Plan
 from .runner import RowProgress, Runner, ScenarioRow, Task
 from .scenarios import Scenario, plan_data, plan_key, scenarios
+from .second_look import rank
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,13 +26,10 @@ __all__ = ["SweepResult", "sweep", "compare", "sort_rows"]
 
 def sort_rows(rows: Sequence[ScenarioRow], objective: str) -> list[ScenarioRow]:
     """Best first by `objective` (then the other figure); rows without a plan last, in their order."""
-    inf = math.inf
 
     def key(row: ScenarioRow) -> tuple[float, float, float]:
-        makespan = inf if row.makespan_hours is None else row.makespan_hours
-        cost = inf if row.cost is None else row.cost
         missing = 0.0 if row.status in ("optimal", "feasible") else 1.0
-        return (missing, makespan, cost) if objective == "makespan" else (missing, cost, makespan)
+        return (missing, *rank(objective, row.makespan_hours, row.cost))
 
     return sorted(rows, key=key)
 
