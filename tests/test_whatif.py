@@ -273,7 +273,10 @@ def test_a_sweep_solves_again_from_a_plan_that_beats_an_answer(monkeypatch: pyte
 
     monkeypatch.setattr(runner, "solve_task", short_of_time)
     axes = {"deadline": ["24 h", "30 h"]}
-    looked = {row.values["deadline"]: row for row in sweep(_costly(), axes, workers=1).rows}
+    bar: list[tuple[int, int]] = []
+    swept = sweep(_costly(), axes, workers=1, progress=lambda done, total, _row: bar.append((done, total)))
+    looked = {row.values["deadline"]: row for row in swept.rows}
+    assert bar == [(1, 2), (2, 2), (3, 3)]  # the second look's solve grows the bar
     assert looked["30 h"].cost == pytest.approx(300.0, abs=0.01) and looked["30 h"].verified
     assert looked["30 h"].started_from == looked["24 h"].name and looked["24 h"].started_from == ""
     assert [deadline for deadline, _ in calls] == ["24 h", "30 h", "30 h"]
@@ -356,6 +359,7 @@ def test_cli_sweep_json_and_csv() -> None:
     assert code == 0
     data = json.loads(out)
     assert len(data["rows"]) == 4 and data["axes"] == {k: list(v) for k, v in AXES.items()}
+    assert [row["started_from"] for row in data["rows"]] == [""] * 4  # each proven optimal: no second look
     code, out, _ = _run("sweep", str(QUICK_START), *vary, "--paired", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -204,27 +204,26 @@ class Runner:
         for i, out in _solve_all(unique, pool):
             finished(i, out)
         if second_look and len(distinct) > 1:
-            for i, out in self._looked_again(distinct, solved, pool):
-                solved[i] = out
+            again = _second_looks(distinct, solved)
+            # the bar grows by the solves of the second look (4/4, then 4/5 and 5/5)
+            for n, (i, out) in enumerate(_solve_all({i: task for i, (task, _) in again.items()}, pool), 1):
                 if progress is not None:
-                    progress(done, total, out.row)
+                    progress(done + n, total + len(again), out.row)
+                first_row = solved[i].row
+                figures = [rank(first_row.objective, row.makespan_hours, row.cost) for row in (out.row, first_row)]
+                if beats(*figures):
+                    solved[i] = Solved(out.row.model_copy(update={"started_from": again[i][1]}), out.result)
         answers = {i: out if asked[i].keep_result else Solved(out.row) for i, out in solved.items()}
         return [_copy_for(task, answers[first[task.key]], i == first[task.key]) for i, task in enumerate(tasks)]
 
-    def _looked_again(
-        self, tasks: dict[int, Task], solved: dict[int, Solved], pool: Executor | None
-    ) -> Iterator[tuple[int, Solved]]:
-        """The tasks another task's plan beats (`better_starts`), solved again from it, where that
-        gave a better answer than the first."""
-        plans = {i: task.plan() for i, task in tasks.items()}
-        results = {i: out.result for i, out in solved.items() if out.result is not None}
-        starts = better_starts({i: plans[i] for i in results}, results)
-        again = {i: replace(tasks[i], warm_start=results[j]) for i, j in starts.items()}
-        for i, out in _solve_all(again, pool):
-            before, after = solved[i].row, out.row
-            figures = [rank(plans[i].objective, row.makespan_hours, row.cost) for row in (after, before)]
-            if beats(*figures):
-                yield i, Solved(after.model_copy(update={"started_from": tasks[starts[i]].name}), out.result)
+
+def _second_looks(tasks: dict[int, Task], solved: dict[int, Solved]) -> dict[int, tuple[Task, str]]:
+    """Each task another task's plan beats (`better_starts`), to solve again from that plan, with
+    the other task's name."""
+    plans = {i: task.plan() for i, task in tasks.items()}
+    results = {i: out.result for i, out in solved.items() if out.result is not None}
+    starts = better_starts({i: plans[i] for i in results}, results)
+    return {i: (replace(tasks[i], warm_start=results[j]), tasks[j].name) for i, j in starts.items()}
 
 
 def _solve_all(tasks: Mapping[int, Task], pool: Executor | None) -> Iterator[tuple[int, Solved]]:
