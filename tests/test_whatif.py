@@ -339,6 +339,33 @@ def test_frontier_is_monotone_and_verified(quick_start: Plan) -> None:
     assert points[-1].cost == pytest.approx(300.0, abs=0.01)
 
 
+def test_the_frontier_takes_a_second_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick start with the link at $10 a TB, in this process. Its cheapest plan is all on one
+    van trip: $300, done at 16.17 h. Its "cheapest" solve is made to stop at the one-drive van's
+    $1,200 plan (done at 25 h), so the deadlines tried run up to 25 h; a later one's plan ($300)
+    runs with no deadline, so the second look solves "cheapest" again from it: $300, named.
+    Without it, the $1,200 answer is dominated and the frontier ends at that deadline's point."""
+    real = runner.solve_task
+
+    def short_of_time(task: runner.Task) -> runner.Solved:
+        if task.name != "cheapest" or task.warm_start is not None:
+            return real(task)
+        out = real(replace(task, overrides=(*task.overrides, "routes.van.max_drives=1")))
+        assert out.result is not None and out.result.cost.total == pytest.approx(1200.0)
+        short = {"status": "feasible"}
+        return runner.Solved(out.row.model_copy(update=short), out.result.model_copy(update=short))
+
+    monkeypatch.setattr(runner, "solve_task", short_of_time)
+    plan = load(QUICK_START, ["links.wan.cost_per_gb=0.01"])
+    looked = frontier(plan, workers=1)
+    last = looked[-1]
+    assert (last.label, last.cost, last.verified) == ("cheapest", pytest.approx(300.0, abs=0.01), True)
+    assert last.started_from.startswith("by T+") and last.makespan_hours == pytest.approx(16.17, abs=0.01)
+    once = frontier(plan, workers=1, second_look=False)
+    assert once[-1].label.startswith("by T+") and once[-1].started_from == ""
+    assert [p.cost for p in once] == pytest.approx([p.cost for p in looked])
+
+
 def test_frontier_of_a_free_link_has_two_points(quick_start: Plan) -> None:
     points = frontier(quick_start, points=2, refine=1, workers=1)
     assert [(p.label, p.cost) for p in points] == [("fastest", 300.0), ("cheapest", 0.0)]

@@ -66,9 +66,8 @@ def run_options(func: F) -> F:
     return func
 
 
-def warm_option(func: F) -> F:
-    """--warm and --second-look: where the solves start from each other's plans."""
-    func = click.option(
+def second_look_option(func: F) -> F:
+    return click.option(
         "--second-look/--no-second-look",
         default=True,
         show_default=True,
@@ -76,6 +75,9 @@ def warm_option(func: F) -> F:
         "the verifier replays it there (a looser deadline never shows a dearer plan than a tighter one that "
         "meets it). At most one round of solves more.",
     )(func)
+
+
+def warm_option(func: F) -> F:
     return click.option(
         "--warm",
         is_flag=True,
@@ -168,6 +170,7 @@ def _write(text: str, path: Path, quiet: bool) -> None:
 @set_option
 @run_options
 @warm_option
+@second_look_option
 @report_option
 def sweep(
     plan_file: Path,
@@ -247,6 +250,7 @@ def sweep(
 @set_option
 @run_options
 @warm_option
+@second_look_option
 def compare(
     plan_files: tuple[Path, ...],
     overrides: tuple[str, ...],
@@ -318,6 +322,7 @@ def compare(
     help="Rounds of solves half-way between neighbouring points, to find steps in the frontier.",
 )
 @run_options
+@second_look_option
 @report_option
 def frontier(
     plan_file: Path,
@@ -330,6 +335,7 @@ def frontier(
     backend: str,
     output: str,
     quiet: bool,
+    second_look: bool,
     report: Path | None,
 ) -> None:
     """The cost/time frontier: the cheapest plan for each delivery time, fastest first.
@@ -356,6 +362,7 @@ def frontier(
                 time_limit=time_limit,
                 backend=backend,
                 progress=progress,
+                second_look=second_look,
             )
         _print_frontier(plan.name, found, output)
         if report is not None:

@@ -203,27 +203,40 @@ class Runner:
                 unique = {i: replace(task, warm_start=out.result) for i, task in unique.items()}
         for i, out in _solve_all(unique, pool):
             finished(i, out)
-        if second_look and len(distinct) > 1:
-            again = _second_looks(distinct, solved)
-            # the bar grows by the solves of the second look (4/4, then 4/5 and 5/5)
-            for n, (i, out) in enumerate(_solve_all({i: task for i, (task, _) in again.items()}, pool), 1):
-                if progress is not None:
-                    progress(done + n, total + len(again), out.row)
-                first_row = solved[i].row
-                figures = [rank(first_row.objective, row.makespan_hours, row.cost) for row in (out.row, first_row)]
-                if beats(*figures):
-                    solved[i] = Solved(out.row.model_copy(update={"started_from": again[i][1]}), out.result)
+        if second_look:
+            solved = self.second_look(distinct, solved, progress, done, total)
         answers = {i: out if asked[i].keep_result else Solved(out.row) for i, out in solved.items()}
         return [_copy_for(task, answers[first[task.key]], i == first[task.key]) for i, task in enumerate(tasks)]
 
-
-def _second_looks(tasks: dict[int, Task], solved: dict[int, Solved]) -> dict[int, tuple[Task, str]]:
-    """Each task another task's plan beats (`better_starts`), to solve again from that plan, with
-    the other task's name."""
-    plans = {i: task.plan() for i, task in tasks.items()}
-    results = {i: out.result for i, out in solved.items() if out.result is not None}
-    starts = better_starts({i: plans[i] for i in results}, results)
-    return {i: (replace(tasks[i], warm_start=results[j]), tasks[j].name) for i, j in starts.items()}
+    def second_look(
+        self,
+        tasks: Mapping[int, Task],
+        solved: Mapping[int, Solved],
+        progress: RowProgress | None = None,
+        done: int | None = None,
+        total: int | None = None,
+    ) -> dict[int, Solved]:
+        """`solved` (the answers of `tasks`, by the same keys, results kept), where each task another
+        task's plan beats (`better_starts`) was solved again from that plan and did better: its row
+        then names that task in `started_from`. `progress` is told of each such solve, the bar
+        grown by their number from `done` of `total` (4/4, then 4/5 and 5/5)."""
+        out = dict(solved)
+        if len(tasks) < 2:
+            return out
+        plans = {i: task.plan() for i, task in tasks.items()}
+        results = {i: answer.result for i, answer in solved.items() if answer.result is not None}
+        starts = better_starts({i: plans[i] for i in results}, results)
+        again = {i: replace(tasks[i], warm_start=results[j]) for i, j in starts.items()}
+        done = len(solved) if done is None else done
+        total = len(solved) if total is None else total
+        for n, (i, answer) in enumerate(_solve_all(again, self._pool(len(again))), 1):
+            if progress is not None:
+                progress(done + n, total + len(again), answer.row)
+            first_row = solved[i].row
+            figures = [rank(first_row.objective, row.makespan_hours, row.cost) for row in (answer.row, first_row)]
+            if beats(*figures):
+                out[i] = Solved(answer.row.model_copy(update={"started_from": tasks[starts[i]].name}), answer.result)
+        return out
 
 
 def _solve_all(tasks: Mapping[int, Task], pool: Executor | None) -> Iterator[tuple[int, Solved]]:

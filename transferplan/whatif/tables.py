@@ -87,7 +87,7 @@ def sweep_table(result: SweepResult) -> Table:
     out = table(title, ["#", *short_headers(list(result.axes)), *FIGURES])
     for i, row in enumerate(result.sorted_rows(), 1):
         out.add_row(str(i), *(row.values.get(p, "") for p in result.axes), *_row_cells(row))
-    out.caption = _second_looks(result.rows)
+    out.caption = _second_looks([(row.name, row.started_from) for row in result.rows])
     return out
 
 
@@ -96,16 +96,16 @@ def compare_table(rows: Sequence[ScenarioRow]) -> Table:
     out = table(f"{len(rows)} plans side by side", ["plan", "objective", *FIGURES])
     for row in rows:
         out.add_row(row.name, row.objective, *_row_cells(row))
-    out.caption = _second_looks(rows)
+    out.caption = _second_looks([(row.name, row.started_from) for row in rows])
     return out
 
 
-def _second_looks(rows: Sequence[ScenarioRow]) -> str | None:
-    """Which rows were solved again from another's plan (second_look.py), or None."""
-    again = [f"{row.name} (from {row.started_from})" for row in rows if row.started_from]
+def _second_looks(names: Sequence[tuple[str, str]]) -> str | None:
+    """Which of (name, started_from) were solved again from another's plan (second_look.py), or None."""
+    again = [f"{name} (from {source})" for name, source in names if source]
     if not again:
         return None
-    return "Solved again from another scenario's plan, which ran there and was better: " + "; ".join(again)
+    return "Solved again from another solve's plan, which also runs there and was better: " + "; ".join(again)
 
 
 def frontier_table(name: str, points: Sequence[FrontierPoint]) -> Table:
@@ -126,4 +126,5 @@ def frontier_table(name: str, points: Sequence[FrontierPoint]) -> Table:
             str(p.trips),
             p.binding,
         )
+    out.caption = _second_looks([(p.label, p.started_from) for p in points])
     return out
