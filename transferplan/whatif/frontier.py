@@ -12,12 +12,12 @@ Algorithm (every point is a real, verified solve; rounds run in parallel on one 
    half-way is solved; all of a round's deadlines together. Each such solve finds a point left of
    the midpoint (the cheapest plan by then), so a step of the frontier between two points is found
    to within span / (points + 1) / 2^refine.
-
-A solve at deadline D returning makespan m answers every deadline in [m, D] (the plan is feasible for
-all of them and nothing cheaper was feasible for D), so such deadlines are never solved again.
 4. A second look (`second_look`): each solve whose answer another solve's plan beats, replayed
    under it, is solved again from that plan (see second_look.py; the point's `started_from` names
    the other).
+
+A solve at deadline D returning makespan m answers every deadline in [m, D] (the plan is feasible for
+all of them and nothing cheaper was feasible for D), so such deadlines are never solved again.
 
 Finally dominated points are dropped: sorted by makespan, each kept point is strictly cheaper than
 every faster one (later never costs more).

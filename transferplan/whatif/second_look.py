@@ -21,11 +21,14 @@ from ..result import Result
 from ..schema import Plan
 from ..verify import verify
 
-__all__ = ["TRIES", "rank", "beats", "better_starts"]
+__all__ = ["TRIES", "NOISE", "rank", "beats", "better_starts"]
 
 TRIES = 3
 """Plans replayed at most per scenario, the best by their own figures first: a replay takes
 milliseconds (gpu-onboarding: 13 ms), but a sweep of n scenarios has n x (n - 1) pairs."""
+
+NOISE = 1e-9
+"""Relative: figures closer than this are the same figure."""
 
 
 def rank(objective: str, makespan_hours: float | None, cost: float | None) -> tuple[float, float]:
@@ -38,16 +41,11 @@ def rank(objective: str, makespan_hours: float | None, cost: float | None) -> tu
 def beats(new: tuple[float, float], old: tuple[float, float]) -> bool:
     """Whether `new` ranks before `old` (see `rank`) by more than float noise: the same plan
     measured twice can differ in the last digits, and no solve should be repeated for that."""
-    first = _less(new[0], old[0])
-    return first or (not first and not _less(old[0], new[0]) and _less(new[1], old[1]))
+    return _less(new[0], old[0]) or (not _less(old[0], new[0]) and _less(new[1], old[1]))
 
 
 def _less(a: float, b: float) -> bool:
     return a < b - NOISE * max(1.0, abs(b)) if math.isfinite(b) else math.isfinite(a)
-
-
-NOISE = 1e-9
-"""Relative: figures closer than this are the same figure."""
 
 
 def _own(result: Result, objective: str) -> tuple[float, float]:
