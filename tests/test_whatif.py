@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -480,7 +481,19 @@ def test_cli_help_has_an_example(command: str) -> None:
     assert code == 0 and "Example:" in out and f"transferplan {command} " in out
 
 
-@pytest.mark.parametrize("command", ["sweep", "compare"])
+@pytest.mark.parametrize("command", ["sweep", "compare", "frontier"])
 def test_cli_second_look_can_be_turned_off(command: str) -> None:
     code, out, _ = _run(command, "--help")
     assert code == 0 and "--second-look / --no-second-look" in out
+
+
+@pytest.mark.parametrize("look", ["--second-look", "--no-second-look"])
+def test_cli_sweep_as_a_subprocess_takes_the_option(look: str) -> None:
+    """The installed command in its own process: each quick-start scenario is proven optimal, so
+    either way no row was solved again."""
+    beside = Path(sys.executable).parent / "transferplan"  # the console script of this environment
+    command = [str(beside) if beside.exists() else "transferplan", "sweep", str(QUICK_START)]
+    vary = ["--vary", "links.wan.bandwidth=10 Gbps,40 Gbps", "--workers", "1", "--format", "json", look]
+    done = subprocess.run([*command, *vary], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [row["started_from"] for row in json.loads(done.stdout)["rows"]] == ["", ""]
