@@ -110,8 +110,8 @@ class _Search:
     def second_look(self) -> None:
         """Each answer another answer's plan beats, solved again from it (`Runner.second_look`):
         a short solve of the cheapest plan can stop far from it, and the frontier then ends short
-        (gpu-onboarding at 20 s a solve: its cheapest, $11,630 by 14 days, came out $28,200, and
-        the frontier ended at $13,700)."""
+        (gpu-onboarding at 20 s a solve: its cheapest is $11,630 by 14 days, but that solve came
+        out no cheaper than the $13,700 point, and the frontier ended there)."""
         tasks = dict(enumerate(self.tasks))
         answers = {i: answer for i, (_, _, answer) in enumerate(self.answers)}
         looked = self.runner.second_look(tasks, answers, self.progress)
