@@ -11,6 +11,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -218,6 +219,27 @@ def _costly(*more: str) -> Plan:
     return load(QUICK_START, (*COSTLY_LINK, *more))
 
 
+def _short_of_time(
+    monkeypatch: pytest.MonkeyPatch, stops: Callable[[runner.Task], bool]
+) -> Callable[[runner.Task], runner.Solved]:
+    """Makes the first solve of each task that `stops` picks end at the one-drive van's $1,200
+    plan, marked feasible, as a search short of time would (a costly-link quick-start plan); every
+    other solve, and a solve from a warm start, is the real one. Returns that solve_task."""
+    real = runner.solve_task
+
+    def short_of_time(task: runner.Task) -> runner.Solved:
+        if not stops(task) or task.warm_start is not None:
+            return real(task)
+        out = real(replace(task, overrides=(*task.overrides, "routes.van.max_drives=1")))
+        assert out.row.cost == pytest.approx(1200.0)
+        short = {"status": "feasible"}
+        kept = None if out.result is None else out.result.model_copy(update=short)  # kept for the second look
+        return runner.Solved(out.row.model_copy(update=short), kept)
+
+    monkeypatch.setattr(runner, "solve_task", short_of_time)
+    return short_of_time
+
+
 def test_a_plan_that_runs_and_is_cheaper_is_offered() -> None:
     """By hand, for 120 TB due in 30 h (the link 1 GB/s at $10 a TB; one van trip, $300, takes four
     30 TB drives):
@@ -258,21 +280,15 @@ def test_a_sweep_solves_again_from_a_plan_that_beats_an_answer(monkeypatch: pyte
     solve is made to stop at the one-drive van's $1,200 plan (as a search short of time would);
     the 24 h scenario's $300 plan runs by 30 h, so the second look solves 30 h again from it, and
     its row says so. Without the second look the $1,200 row stands."""
-    real = runner.solve_task
     calls: list[tuple[str, float | None]] = []
+    real = _short_of_time(monkeypatch, lambda task: dict(task.values)["deadline"] == "30 h")
 
-    def short_of_time(task: runner.Task) -> runner.Solved:
+    def watched(task: runner.Task) -> runner.Solved:
         start = task.warm_start
         calls.append((dict(task.values)["deadline"], None if start is None else start.cost.total))
-        if dict(task.values)["deadline"] != "30 h" or start is not None:
-            return real(task)
-        out = real(replace(task, overrides=(*task.overrides, "routes.van.max_drives=1")))
-        assert out.row.cost == pytest.approx(1200.0)
-        short = {"status": "feasible"}
-        kept = None if out.result is None else out.result.model_copy(update=short)  # kept for the second look
-        return runner.Solved(out.row.model_copy(update=short), kept)
+        return real(task)
 
-    monkeypatch.setattr(runner, "solve_task", short_of_time)
+    monkeypatch.setattr(runner, "solve_task", watched)
     axes = {"deadline": ["24 h", "30 h"]}
     bar: list[tuple[int, int]] = []
     swept = sweep(_costly(), axes, workers=1, progress=lambda done, total, _row: bar.append((done, total)))
@@ -346,17 +362,7 @@ def test_the_frontier_takes_a_second_look(monkeypatch: pytest.MonkeyPatch) -> No
     $1,200 plan (done at 25 h), so the deadlines tried run up to 25 h; a later one's plan ($300)
     runs with no deadline, so the second look solves "cheapest" again from it: $300, named.
     Without it, the $1,200 answer is dominated and the frontier ends at that deadline's point."""
-    real = runner.solve_task
-
-    def short_of_time(task: runner.Task) -> runner.Solved:
-        if task.name != "cheapest" or task.warm_start is not None:
-            return real(task)
-        out = real(replace(task, overrides=(*task.overrides, "routes.van.max_drives=1")))
-        assert out.result is not None and out.result.cost.total == pytest.approx(1200.0)
-        short = {"status": "feasible"}
-        return runner.Solved(out.row.model_copy(update=short), out.result.model_copy(update=short))
-
-    monkeypatch.setattr(runner, "solve_task", short_of_time)
+    _short_of_time(monkeypatch, lambda task: task.name == "cheapest")
     plan = load(QUICK_START, ["links.wan.cost_per_gb=0.01"])
     looked = frontier(plan, workers=1)
     last = looked[-1]
