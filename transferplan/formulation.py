@@ -613,13 +613,17 @@ class Formulation:
         """
         m = self.model
         end = _hours(self.grid.horizon)
+        first = _hours(min(ready for c in self.flows.values() for _site, ready, _size in c.origins))
         for d in self.drives:
             cap = d.capacity * d.count
             carried = {j: m.var(0, INF) for j in self.departures_of[d.name]}
             for j, col in carried.items():
-                # every carried byte is read from this drive after it arrives, by the end
-                left = end - _hours(self.grid.points[min(self.route_deps[j].arrive_point, self.n)])
-                per_drive = min(d.capacity, d.read * max(0.0, left))
+                # every carried byte is read from this drive after it arrives, by the end, and was
+                # written on it before it left, after the first bytes were ready
+                dep = self.route_deps[j]
+                left = end - _hours(self.grid.points[min(dep.arrive_point, self.n)])
+                written = _hours(max(dep.time, self.grid.points[dep.depart_point])) - first
+                per_drive = min(d.capacity, d.read * max(0.0, left), d.write * max(0.0, written))
                 m.row([(col, 1.0), (self.x[d.name, j], -per_drive * d.count)], ub=0.0)
             held: dict[tuple[str, int], int] = {}
             for s in sorted(self.drive_sites[d.name]):
@@ -629,6 +633,7 @@ class Formulation:
                 # on a coarse grid the rows cost more than they give (large benchmark at 300 s,
                 # 4-7 h steps: a pool bound of 560 h with them, 584 h without)
                 self._cohort_reads(d, carried)
+            self._cohort_writes(d, carried, first)
             mine = {j: j for j in carried}
             for s in sorted(self.drive_sites[d.name]):
                 for i in range(self.n):
@@ -689,6 +694,63 @@ class Formulation:
                     m.row([(share, 1.0), (self.x[d.name, j], -d.read * since * d.count)], ub=0.0)
                     terms.append((share, -1.0))
                 m.row(terms, ub=0.0)
+
+    def _cohort_writes(self, d: DriveInfo, carried: dict[int, int], first: float) -> None:
+        """What a unit's drives take away from a site where they write: at most what each brought
+        there, and what it could write there itself since it came (or since `first`, the first
+        bytes ready, where it starts); and a drive used is one that leaves its start.
+
+        Pooled, the bytes at a site are shared by all drives there, so drives that stay behind
+        write for those that leave, and drives that leave by turns count as few: gpu-onboarding's
+        cheapest pool plan was two drives sent twice, each time full, at $9,790, where one drive
+        writes 80 TB in 82 h. `stay[k, j]` counts the drives that came on arrival k (None: that
+        start there) and leave on departure j next. Each drive's stay at a site ends in one
+        departure, so every real plan splits so.
+        """
+        m = self.model
+        hours = [_hours(p) for p in self.grid.points]
+        # with one bay, drives at a site write one at a time whichever they are: the pool is exact
+        writable = {s for (unit, _q, s, _i) in self.w if unit == d.name and self.bays[s] > 1}
+        for s in sorted(writable & self.drive_sites[d.name]):
+            leaving = [j for j in carried if self.plan.routes[self.route_deps[j].route].from_ == s]
+            # (departure k arriving here, or None for the drives starting here; when, in hours)
+            came: list[tuple[int | None, float]] = [(None, first)] if s == d.start else []
+            for j in carried:
+                dep = self.route_deps[j]
+                if self.plan.routes[dep.route].to == s and dep.arrive_point < self.n:
+                    came.append((j, min(_hours(dep.arrival), hours[dep.arrive_point])))
+            if not leaving or not came:
+                continue
+            stays: dict[int | None, list[int]] = defaultdict(list)  # arrival -> its stay columns
+            brought: dict[int, list[int]] = defaultdict(list)  # arrival -> bytes it brought, left on
+            for j in leaving:
+                dep = self.route_deps[j]
+                leaves = max(_hours(dep.time), hours[dep.depart_point])
+                drives, load = [(self.x[d.name, j], -float(d.count))], [(carried[j], 1.0)]
+                for k, at in came:
+                    if k == j or (k is not None and self.route_deps[k].arrive_point > dep.depart_point):
+                        continue
+                    stay = m.var(0, INF)
+                    stays[k].append(stay)
+                    drives.append((stay, 1.0))
+                    load.append((stay, -min(d.capacity, d.write * max(0.0, leaves - at))))
+                    if k is not None:
+                        unread = m.var(0, INF)
+                        m.row([(unread, 1.0), (stay, -d.capacity)], ub=0.0)
+                        brought[k].append(unread)
+                        load.append((unread, -1.0))
+                m.row(drives, 0.0, 0.0)
+                m.row(load, ub=0.0)
+            for arrival, columns in stays.items():
+                terms = [(col, 1.0) for col in columns]
+                if arrival is None:
+                    m.row(terms, ub=float(d.count))
+                    if d.name in self.used:  # each drive used leaves its start once first
+                        m.row(terms + [(self.used[d.name], -1.0)], ub=0.0)
+                else:
+                    m.row(terms + [(self.x[d.name, arrival], -float(d.count))], ub=0.0)
+            for came_on, kept in brought.items():
+                m.row([(col, 1.0) for col in kept] + [(carried[came_on], -1.0)], ub=0.0)
 
     def interchangeable(self) -> list[list[str]]:
         """Units by kind, in model order; the symmetry rows give the earlier ones more trips."""
