@@ -7,6 +7,7 @@ Horizon: the plan's `horizon`, else its deadline, else a guess from the flow bou
 
 from __future__ import annotations
 
+import math
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from .assemble import unsolved_result, verified_result
 from .backend import Status, solver_name
 from .beside import Beside
 from .convoys import best_itinerary
-from .formulation import HOUR, Mode, drive_groups
+from .formulation import HOUR, TB, Mode, drive_groups
 from .neighbourhood import Decision, decisions, improve, searchable
 from .result import Baseline, Result
 from .schema import Plan
@@ -231,6 +232,7 @@ class _Optimiser:
         self.costing: Beside | None = None  # the child process taking it, when one runs
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
+        self.moved: set[frozenset[tuple[str, str, Fraction]]] = set()  # plans no route move makes cheaper
         self.hint: frozenset[tuple[str, str, Fraction]] | None = None  # the convoys' routes: a MIP start
 
     def _first_horizon(self) -> tuple[Fraction, bool]:
@@ -482,6 +484,7 @@ class _Optimiser:
             for limit, res in ladder
         ]
         stages = [stage for stage in sized if stage[2] <= MIP_COLUMNS]
+        counted = False
         for step, (limit, resolution, columns) in enumerate(stages):
             left = self.clock.remaining()
             # the last stage that can still load its model in the time left gets all of it
@@ -496,12 +499,17 @@ class _Optimiser:
             if self._costed_optimal():
                 break  # the child's plan is proven cheapest (`refine` takes it): no stage can beat it
             planless = best is None or best[0].found is None
-            if limit is None and not planless and self.plan.objective == "cost" and _drives_priced(self.plan):
+            if not counted and not planless and self.plan.objective == "cost" and _drives_priced(self.plan):
+                assert best is not None and best[0].found is not None
                 # before the whole fleet drive by drive: its model is the largest, and the
-                # batched stages' plan is a start for fewer drives
-                assert best is not None
-                best = self.other_routes(self.drive_count(best))
-                left = self.clock.remaining()
+                # batched stages' plan is a start for fewer drives; before the finer batches
+                # too where its drives are full enough for its trips to be a start for full ones
+                # (gpu-onboarding at 20 s: $11,630, where after them $28,200)
+                loads = _drive_loads(self.plan, best[0].found)
+                if limit is None or (step > 0 and loads >= EARLY_FILL * len(_drives_used(best[0].found))):
+                    counted = True
+                    best = self.other_routes(self.drive_count(best, math.ceil(loads - 1e-6)))
+                    left = self.clock.remaining()
             stage_clock = Clock(stage_seconds(left, columns, last, planless))
             upper, cap = None, None
             if best is not None and best[0].found is not None:
@@ -530,7 +538,7 @@ class _Optimiser:
             return Outcome(None, None, False), Search(self.plan, grid, self.base, self.backend, self.clock)
         return best
 
-    def drive_count(self, best: tuple[Outcome, Search]) -> tuple[Outcome, Search]:
+    def drive_count(self, best: tuple[Outcome, Search], guess: int | None = None) -> tuple[Outcome, Search]:
         """`best` (a cost plan) or a cheaper plan with another number of drives: fewer of the plan's
         own drives, bisected (the busiest kept), then one more than the plan then has; each try a
         small model drive by drive whose plan is a plan of the whole fleet (the others stay home).
@@ -541,7 +549,11 @@ class _Optimiser:
         nor did its six drives one by one in 12 s. Five of them give $13,700 and four $11,800,
         each in 3 s. One drive fewer at a time from the 2-unit stage's twelve took a try each
         down to six (22 s). With 12 drives at HQ, units of 3 gave $13,500 with three, fewer found
-        nothing, and four (those three and one more) give $11,800."""
+        nothing, and four (those three and one more) give $11,800.
+
+        `guess`, the count tried first, in place of the middle: as many drives as carry the plan's
+        load full once. gpu-onboarding's 2-unit plan, twelve drives, reads 296.4 TB: four drives,
+        the cheapest plan's own, where bisection tried six, then three in vain, then four."""
         fewest = 1
         while (found := best[0].found) is not None and not self.clock.out():
             routes = routes_of(found)
@@ -551,18 +563,23 @@ class _Optimiser:
             most = len(trips) - 1
             if most < fewest:
                 break
-            tried = (fewest + most) // 2
+            first = guess is not None
+            tried = (fewest + most) // 2 if guess is None else min(max(guess, fewest), most)
+            guess = None
             keep = frozenset(sorted(sorted(trips), key=trips.__getitem__, reverse=True)[:tried])
             hint = frozenset(trip for trip in routes if trip[0] in keep)
-            fewer = self._tried(replace(self.base, fleet=keep, unit_limit=None), self._drives_clock(), best, hint)
+            clock = self._drives_clock(GUESSED_DRIVES_SHARE if first else FEWER_DRIVES_SHARE)
+            fewer = self._tried(replace(self.base, fleet=keep, unit_limit=None), clock, best, hint)
             if fewer is not None:
-                best = fewer
+                # its routes moved first: a fraction of a second each, where a try with fewer
+                # drives than full ones carry can take all of its time in vain
+                best = self.other_routes(fewer) if first else fewer
             else:
                 fewest = tried + 1  # none with so few in the time: more of them
         found = best[0].found
         if found is not None and not self.clock.out():
             routes = routes_of(found)
-            used = {drive for drive, _route, _leaves in routes}
+            used = _drives_used(found)
             # a drive like those the plan has (of a group it uses), where one is left
             groups = sorted(drive_groups(self.plan, self.base.fleet).values(), key=used.isdisjoint)
             extra = next((name for names in groups for name in names if name not in used), None)
@@ -571,10 +588,11 @@ class _Optimiser:
                 best = self._tried(mode, self._drives_clock(), best, routes) or best
         return best
 
-    def _drives_clock(self) -> Clock:
-        """FEWER_DRIVES_SHARE of the time left: one of `drive_count`'s tries."""
+    def _drives_clock(self, share: float | None = None) -> Clock:
+        """`share` (by default FEWER_DRIVES_SHARE) of the time left: one of `drive_count`'s tries."""
+        share = FEWER_DRIVES_SHARE if share is None else share
         left = self.clock.remaining()
-        return Clock(None if left is None else FEWER_DRIVES_SHARE * left)
+        return Clock(None if left is None else share * left)
 
     def _tried(
         self,
@@ -600,8 +618,8 @@ class _Optimiser:
 
         gpu-onboarding's four drives on one flight cost $11,800; by the freight leaving the day
         after, $11,630. The models drive by drive did not find the move in 24 s."""
-        while best[0].found is not None:
-            for moved in _route_moves(self.plan, best[0].found):
+        while (found := best[0].found) is not None and routes_of(found) not in self.moved:
+            for moved in _route_moves(self.plan, found):
                 left = self.clock.remaining()
                 if left is not None and left <= 0:
                     return best
@@ -611,7 +629,7 @@ class _Optimiser:
                     best = cheaper
                     break
             else:
-                break
+                self.moved.add(routes_of(found))  # no move of it is cheaper
         return best
 
     def pool_bound(
@@ -1543,6 +1561,17 @@ def _drive_by_drive(
     return outcome.found
 
 
+def _drive_loads(plan: Plan, found: Found) -> float:
+    """What `found`'s drives read, in full loads of the largest drive."""
+    form, values = found.formulation, found.solution.values
+    read = sum(float(values[col]) for col in form.r.values())
+    return read / max(float(drive.capacity) / TB for drive in plan.drives.values())
+
+
+def _drives_used(found: Found) -> set[str]:
+    return {drive for drive, _route, _leaves in routes_of(found)}
+
+
 def _fitting(found: Found) -> Fraction:
     """The horizon a first plan sets: the grid point by which it delivered everything (a check's
     plan can be done long before the grid it was found on ends), rounded up to a day."""
@@ -1571,6 +1600,15 @@ def _within(clock: Clock, outer: Clock) -> Clock:
     return Clock(min(clock.limit, left))
 
 
+EARLY_FILL = 0.25
+"""How full a batched cost plan's drives are, on average, for `drive_count` to follow it before the
+finer batches: gpu-onboarding's 2-unit plan, twelve drives a third full, gave four drives at
+$11,800 in 3.6 s (20 s solves: $11,630 by 12 s, where after the batches $28,200); with 48 drives
+its 2-unit plan, 24 drives a sixth full, gave four none in 13 s, and the finer batches' six drives
+do (60 s solves: $15,600 and $13,700, where after the batches $11,630)."""
+GUESSED_DRIVES_SHARE = 0.5
+"""Of the time left, what `drive_count`'s first try gets, with as many drives as carry the plan's
+load full once (`_drive_loads`): the likeliest count, and a model as large as the later tries'."""
 FEWER_DRIVES_SHARE = 0.25
 """Of the time left, what each of `drive_count`'s tries gets (gpu-onboarding at 60 s: about 6 s;
 five and four of its drives gave their plans in 3 s each). At 0.15 a solve of 30 s gave each try
