@@ -31,6 +31,13 @@ HOUR = 3600
 """Seconds per model time unit."""
 
 
+COHORT_PAIRS = 2_000
+"""At most this many (arrival, departure) pairs at a site for `_cohort_writes`, whose columns grow
+with their product: gpu-onboarding's 14 days have 350 at HQ (171 columns); the 91 days of the LP
+that explains a missed deadline (`_Optimiser.alone`) had 16,468, and the command took 26.6 s,
+3.4 s without them."""
+
+
 @dataclass(frozen=True)
 class Mode:
     """Which variant of the model to build."""
@@ -111,6 +118,10 @@ class Formulation:
         self.model = LinearModel()
         self.n = grid.intervals
         self.length = [_hours(grid.length(i)) for i in range(self.n)]
+        # (unit, arrival or None, departure) -> drives that came on it (or started there) and
+        # leave on the departure next, where the relaxation splits them (`_cohort_writes`): what
+        # unpool.py follows
+        self.stays: dict[tuple[str, int | None, int], int] = {}
         self._index()
         self._variables()
         self.add_constraints()
@@ -719,7 +730,7 @@ class Formulation:
                 dep = self.route_deps[j]
                 if self.plan.routes[dep.route].to == s and dep.arrive_point < self.n:
                     came.append((j, min(_hours(dep.arrival), hours[dep.arrive_point])))
-            if not leaving or not came:
+            if not leaving or not came or len(leaving) * len(came) > COHORT_PAIRS:
                 continue
             stays: dict[int | None, list[int]] = defaultdict(list)  # arrival -> its stay columns
             brought: dict[int, list[int]] = defaultdict(list)  # arrival -> bytes it brought, left on
@@ -732,6 +743,7 @@ class Formulation:
                         continue
                     stay = m.var(0, INF)
                     stays[k].append(stay)
+                    self.stays[d.name, k, j] = stay
                     drives.append((stay, 1.0))
                     load.append((stay, -min(d.capacity, d.write * max(0.0, leaves - at))))
                     if k is not None:

@@ -69,6 +69,12 @@ def unpool(
     }
     chosen: set[tuple[str, str, Fraction]] = set()
     sent: dict[tuple[str, Fraction], int] = defaultdict(int)  # couriers sent on each departure
+    index = {(d.route, d.time): j for j, d in form.route_deps.items()}
+    came_on: dict[str, int | None] = {}  # drive -> the pool's departure it last came on
+    stays: dict[tuple[str, int], dict[int | None, int]] = defaultdict(dict)
+    for (kind, k, j), col in form.stays.items():
+        if (n := round(float(values[col]))) > 0:
+            stays[kind, j][k] = n
     for dep, unit, wanted in _moves(form, values):
         real = exact.get((dep.route, dep.time))
         if real is None:
@@ -84,6 +90,19 @@ def unpool(
             continue
         here = present[unit, route.from_]
         free = sorted(item for item in here if item[0] <= real.depart_point)  # first in, first out
+        # where the pool says which arrival the drives came on, those first: with drives priced,
+        # first in, first out sent gpu-onboarding's third flight with two drives that had never
+        # left, not the two back from the first (four drives, $14,200, where the pool's $10,400)
+        quota = dict(stays.get((unit, index[dep.route, dep.time]), {}))
+        following, rest = [], []
+        for item in free:
+            arrival = came_on.get(item[1])
+            if quota.get(arrival, 0) > 0:
+                quota[arrival] -= 1
+                following.append(item)
+            else:
+                rest.append(item)
+        free = following + rest
         drives = min(wanted, len(free), route.max_drives if route.max_drives is not None else wanted)
         if route.courier is not None:
             carry = plan.couriers[route.courier].carry
@@ -97,6 +116,7 @@ def unpool(
             here.remove(item)
             present[unit, route.to].append((real.arrive_point, item[1]))
             chosen.add((item[1], dep.route, dep.time))
+            came_on[item[1]] = index[dep.route, dep.time]
     return frozenset(chosen)
 
 
