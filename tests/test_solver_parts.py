@@ -1052,6 +1052,45 @@ def test_pooled_drives_read_a_late_drive_in_one_bay_at_a_time() -> None:
     assert result.makespan_hours == pytest.approx(22 + 25 / 18, abs=1e-3)
 
 
+def test_pooled_drives_carry_only_what_they_wrote_since_they_came() -> None:
+    """72 TB at src (2 bays); three 36 TB drives there, $1,000 each, written at 1 GB/s (3.6 TB/h,
+    10 h a drive) and read at 10 GB/s; out to gpu at 10:00 daily (2 h), back at 14:00 (16 h); all
+    read by 40 h. Two drives on the 10:00 departure carry 36 TB each: $2,000. One drive alone
+    carries 36 TB at 10 h, is back at src at 30 h and out again at 34 h with what it wrote in
+    those 4 h, 14.4 TB: 50.4 TB < 72. So $2,000 is the optimum.
+
+    Pooled, the drives at src share their bytes, and the pool counted the drives away at once:
+    one drive out twice, taking at 34 h what another wrote while staying home, cost $1,000. A
+    drive takes away only what it brought and wrote there since it came, and each drive that
+    leaves its start is used: the pool's bound is $2,000, which proves the plan."""
+    plan = make_plan(
+        "cohort",
+        objective="cost",
+        deadline="40 h",
+        sites={"src": {"bays": 2}, "gpu": {"bays": 2}},
+        datasets={"d": {"at": "src", "to": "gpu", "size": "72 TB"}},
+        drives={
+            "hdd": {
+                "capacity": "36 TB",
+                "write_rate": "1 GB/s",
+                "read_rate": "10 GB/s",
+                "fleet": {"src": 3},
+                "cost_each": 1000,
+            }
+        },
+        routes={
+            "out": {"from": "src", "to": "gpu", "transit": "2 h", "departures": {"first": "10:00", "every": "24 h"}},
+            "back": {"from": "gpu", "to": "src", "transit": "16 h", "departures": {"first": "14:00", "every": "24 h"}},
+        },
+    )
+    grid = build_grid(plan, Fraction(40 * HOUR))
+    bound, _pooled = pooled_cost(cost_relaxation(plan, grid), "highs", Clock(30))
+    assert bound == pytest.approx(2000.0, abs=1e-6)
+    result = solve(plan, baselines=False, time_limit=30)
+    assert result.verified and result.status == "optimal", result.violations[:3]
+    assert result.cost.total == pytest.approx(2000.0, abs=1e-6)
+
+
 def test_the_pool_reads_a_departure_on_its_own_drives_before_the_end_too() -> None:
     """The late drive above, with 10 TB due by a deadline inside the grid, where the end-of-grid
     rule does not reach. One courier carrying one drive: drive A goes out at 0 h (in at 10 h),
@@ -1776,13 +1815,14 @@ def test_a_plan_from_the_pools_routes_is_then_made_the_earliest_among_all_as_che
 
 
 def test_in_turn_the_pool_gives_up_once_its_first_solution_runs_late(monkeypatch: pytest.MonkeyPatch) -> None:
-    """gpu-onboarding as a cost plan: the pool's solutions over-promise (its optimum, $9,790, split
-    drive by drive, delivers after the deadline). In turn with the search, the MIP stops at its
-    first solution (1 s, where the optimum takes 3 s and its proof 14 s); that split gives no
-    plan either, so the MIP is not resumed and the time goes back to the search. The bound it
-    reached is kept: no lower than the LP's."""
+    """gpu-onboarding as a cost plan on a 2 h grid: the pool's solutions over-promise there (its
+    optimum, $10,400, two drives flown three times, lands at 17:00 and 05:00, which the grid rounds
+    up to the next hour, and split drive by drive it delivers after the deadline). In turn with
+    the search, the MIP stops at its first solution; that split gives no plan either, so the MIP
+    is not resumed and the time goes back to the search. The bound it reached is kept: no lower
+    than the LP's."""
     firsts = pooled_cost_asked(monkeypatch)
-    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["resolution=2 h"])
     horizon = _Optimiser(plan, "highs", Clock(None), None).start_horizon
     grid = build_grid(plan, horizon, plan.resolution)
     lp = relaxed_cost_bound(plan, grid, "highs", Clock(30))
@@ -2086,16 +2126,12 @@ def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route()
     - Four drives, one trip each: $7,600, carried most cheaply by one freight trip ($150 + 4 x
       $220 = $1,030; a flight ticket is $1,200): written by 89 h (17:00 on day 3; 74.1 TB each
       take 76.2 h), in at 161 h, read by 237.2 h. $3,000 + $7,600 + $1,030 = $11,630.
-    - Fewer drives means second trips, and a drive comes back only by flight ($1,200). Two trips
-      by freight hold a drive's loads to 89 TB (write, 72 h, read, 9 h back, write, 72 h, read:
-      a + b <= (336 - 153) / 2 h); one by freight, to 119.6 TB; so three drives need both of one
-      drive's trips by flight: $5,700 + 3 x $1,200 + $3,000 = $12,300. Two drives need both by
-      flight with under 4 h of waiting in all, which the 08:00 and 20:00 departures do not allow
-      (the waits after writing and after reading differ by 5 h modulo 24).
-    So $11,630 is the optimum. From six drives on the 08:00 flight of day 4 ($15,600, priced with
-    their routes given), one drive fewer at a time is bisected: three find nothing, four find
-    $11,800 (one flight); moving that flight's drives to the freight arriving within three days
-    finds $11,630. The drive-by-drive model of the whole fleet found neither in 24 s."""
+    So $11,630 is the cheapest plan with one trip a drive. (Two drives flown out, back and out
+    again, each carrying back what it could not read by then, cost $10,400, the optimum: see
+    test_examples.py.) From six drives on the 08:00 flight of day 4 ($15,600, priced with their
+    routes given), one drive fewer at a time is bisected: three find nothing, four find $11,800
+    (one flight); moving that flight's drives to the freight arriving within three days finds
+    $11,630. The drive-by-drive model of the whole fleet found neither in 24 s."""
     plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
     optimiser = _Optimiser(plan, "highs", Clock(60), None, workers=1)
     six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
