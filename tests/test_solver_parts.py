@@ -60,6 +60,7 @@ from transferplan.solve import (
     STAGE_SHARE,
     _accepted,
     _cost_bound,
+    _drive_loads,
     _fleet_plan,
     _Optimiser,
     _pooled_bound,
@@ -2148,6 +2149,34 @@ def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route()
     result = verified_result(plan, cheapest[0], found, None, Clock(None), 0)
     assert result.verified, result.violations[:3]
     assert result.cost is not None and result.cost.total == pytest.approx(11_630)
+
+
+def test_fewer_drives_are_tried_first_at_the_count_that_carries_the_load_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gpu-onboarding on its former 2 h grid, from six drives on the 08:00 flight of day 4 ($15,600,
+    above): they read 296.4 TB, 3.705 loads of 80 TB, so the first try keeps four drives (the
+    bisection's middle of 1..5 was three, which finds nothing, then four), and that try gives
+    $11,800 or less with four drives; its routes are moved at once ($11,630 by freight)."""
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["resolution=2 h"])
+    optimiser = _Optimiser(plan, "highs", Clock(90), None, workers=1)
+    six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
+    start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
+    assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
+    loads = _drive_loads(plan, start[0].found)
+    assert loads == pytest.approx(296.4 / 80, abs=1e-6)
+    tried: list[int] = []
+    real_tried = _Optimiser._tried
+
+    def counted(self: _Optimiser, mode: Mode, *args: Any, **kwargs: Any) -> Any:
+        if mode.routes is None and mode.fleet is not None:
+            tried.append(len(mode.fleet))
+        return real_tried(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(_Optimiser, "_tried", counted)
+    fewer = optimiser.drive_count(start, guess=4)
+    assert tried[0] == 4
+    found = fewer[0].found
+    assert found is not None and found.cost == pytest.approx(11_630)
+    assert len({drive for drive, _, _ in routes_of(found)}) == 4
 
 
 def test_a_cost_plan_too_big_for_its_fleet_is_searched_with_as_many_drives_as_fit() -> None:

@@ -504,7 +504,7 @@ class _Optimiser:
                 # before the whole fleet drive by drive: its model is the largest, and the
                 # batched stages' plan is a start for fewer drives; before the finer batches
                 # too where its drives are full enough for its trips to be a start for full ones
-                # (gpu-onboarding at 20 s: $11,630, where after them $28,200)
+                # (gpu-onboarding on a 2 h grid at 20 s: $11,630, where after them $28,200)
                 loads = _drive_loads(self.plan, best[0].found)
                 if limit is None or (step > 0 and loads >= EARLY_FILL * len(_drives_used(best[0].found))):
                     counted = True
@@ -552,8 +552,9 @@ class _Optimiser:
         nothing, and four (those three and one more) give $11,800.
 
         `guess`, the count tried first, in place of the middle: as many drives as carry the plan's
-        load full once. gpu-onboarding's 2-unit plan, twelve drives, reads 296.4 TB: four drives,
-        the cheapest plan's own, where bisection tried six, then three in vain, then four."""
+        load full once. gpu-onboarding's 2-unit plan on a 2 h grid, twelve drives, reads 296.4 TB:
+        four drives, the cheapest one-trip plan's own, where bisection tried six, then three in
+        vain, then four. (The figures above are of that grid too.)"""
         fewest = 1
         while (found := best[0].found) is not None and not self.clock.out():
             routes = routes_of(found)
@@ -1565,10 +1566,11 @@ def _drive_loads(plan: Plan, found: Found) -> float:
     """What `found`'s drives read, in full loads of the largest drive."""
     form, values = found.formulation, found.solution.values
     read = sum(float(values[col]) for col in form.r.values())
-    return read / max(float(drive.capacity) / TB for drive in plan.drives.values())
+    return read / max((float(drive.capacity) / TB for drive in plan.drives.values()), default=1.0)
 
 
 def _drives_used(found: Found) -> set[str]:
+    """The drives that travel in `found`."""
     return {drive for drive, _route, _leaves in routes_of(found)}
 
 
@@ -1602,7 +1604,7 @@ def _within(clock: Clock, outer: Clock) -> Clock:
 
 EARLY_FILL = 0.25
 """How full a batched cost plan's drives are, on average, for `drive_count` to follow it before the
-finer batches: gpu-onboarding's 2-unit plan, twelve drives a third full, gave four drives at
+finer batches. gpu-onboarding on a 2 h grid: its 2-unit plan, twelve drives a third full, gave four drives at
 $11,800 in 3.6 s (20 s solves: $11,630 by 12 s, where after the batches $28,200); with 48 drives
 its 2-unit plan, 24 drives a sixth full, gave four none in 13 s, and the finer batches' six drives
 do (60 s solves: $15,600 and $13,700, where after the batches $11,630)."""
