@@ -2117,6 +2117,15 @@ def test_fixed_trips_model_only_the_drives_that_take_them() -> None:
     assert Mode().following(frozenset()).fleet == frozenset()  # nothing moves: no drive is modelled
 
 
+def six_on_a_flight(optimiser: _Optimiser) -> tuple[Outcome, Search]:
+    """gpu-onboarding's six drives on the 08:00 flight of day 4, priced with their routes given:
+    $15,600 (a start for `drive_count`)."""
+    six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
+    start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
+    assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
+    return start
+
+
 def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route() -> None:
     """gpu-onboarding (objective cost, 14 days). By hand:
     - 'web' leaves the colo only by wan-colo at 0.01 USD/GB: $3,000 for 300 TB.
@@ -2135,9 +2144,7 @@ def test_a_cost_plan_with_priced_drives_gets_fewer_drives_then_a_cheaper_route()
     $11,630. The drive-by-drive model of the whole fleet found neither in 24 s."""
     plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
     optimiser = _Optimiser(plan, "highs", Clock(60), None, workers=1)
-    six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
-    start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
-    assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
+    start = six_on_a_flight(optimiser)
     fewer = optimiser.drive_count(start)
     assert fewer[0].found is not None
     assert len({drive for drive, _, _ in routes_of(fewer[0].found)}) == 4
@@ -2158,9 +2165,7 @@ def test_fewer_drives_are_tried_first_at_the_count_that_carries_the_load_once(mo
     $11,800 or less with four drives; its routes are moved at once ($11,630 by freight)."""
     plan = load(ROOT / "examples" / "gpu-onboarding.yaml", ["resolution=2 h"])
     optimiser = _Optimiser(plan, "highs", Clock(90), None, workers=1)
-    six = frozenset((f"hdd-80#{i}", "flight-out", Fraction(104 * HOUR)) for i in range(1, 7))
-    start = optimiser.run(replace(optimiser.base, routes=six, fleet=frozenset(d for d, _, _ in six)), clock=Clock(10))
-    assert start[0].found is not None and start[0].found.cost == pytest.approx(15_600)
+    start = six_on_a_flight(optimiser)
     loads = _drive_loads(plan, start[0].found)
     assert loads == pytest.approx(296.4 / 80, abs=1e-6)
     tried: list[int] = []

@@ -93,7 +93,8 @@ def unpool(
         # where the pool says which arrival the drives came on, those first: with drives priced,
         # first in, first out sent gpu-onboarding's third flight with two drives that had never
         # left, not the two back from the first (four drives, $14,200, where the pool's $10,400)
-        quota = dict(stays.get((unit, index[dep.route, dep.time]), {}))
+        j = index[dep.route, dep.time]
+        quota = dict(stays.get((unit, j), {}))
         following, rest = [], []
         for item in free:
             arrival = came_on.get(item[1])
@@ -116,7 +117,7 @@ def unpool(
             here.remove(item)
             present[unit, route.to].append((real.arrive_point, item[1]))
             chosen.add((item[1], dep.route, dep.time))
-            came_on[item[1]] = index[dep.route, dep.time]
+            came_on[item[1]] = j
     return frozenset(chosen)
 
 
