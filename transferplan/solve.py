@@ -230,6 +230,7 @@ class _Optimiser:
         self.relaxed: Fraction | None = None
         self.cheapest: Fraction | None = None  # the cost bound (LP, or the pool MIP beside the search or in turn)
         self.costing: Beside | None = None  # the child process taking it, when one runs
+        self.proof_turn: Clock | None = None  # with one worker: the whole clock, when a cost bound's turn ends it
         self.start_horizon, self.grows = self._first_horizon()
         self.candidates: list[tuple[Outcome, Search]] = []  # every stage's plan, for fallback
         self.moved: set[frozenset[tuple[str, str, Fraction]]] = set()  # plans no route move makes cheaper
@@ -307,19 +308,47 @@ class _Optimiser:
             left = 0.0 if outcome.proven or self.meets(outcome) else self.clock.remaining()
             self._take(self.beside.result(None if left is None else max(0.0, left)))
             self.beside = None
+        if self.proof_turn is not None:
+            self.clock, self.proof_turn = self.proof_turn, None
+            self.cost_proof(outcome)
         return self.adopt(outcome, search)
+
+    def cost_proof(self, outcome: Outcome) -> None:
+        """With one worker, the drive pool's cost MIP in the time the stages left it
+        (`costed_in_turn`), for the bound alone, when the stages' plan is not proven by it yet."""
+        found = outcome.found
+        if found is None or outcome.proven or self.clock.out():
+            return
+        if self.cheapest is not None and self.cheapest >= Fraction(found.cost) - COST_TOLERANCE:
+            return
+        grid = build_grid(self.plan, self.start_horizon, self.plan.resolution)
+        bound, _ = pooled_cost(cost_relaxation(self.plan, grid), self.backend, self.clock)
+        if bound is not None and self.cheapest is not None and bound > self.cheapest:
+            self.cheapest = bound  # (with none before, the LP is taken later: a MIP cut short has 0)
 
     def costed_in_turn(self, best: tuple[Outcome, Search] | None) -> tuple[Outcome, Search] | None:
         """With one worker, what the cost child does beside the search (`_cost_bound`), in turn,
         in COST_TURN_SHARE of the time: before the search, which may use all the time
         (gpu-onboarding at 60 s), so that every plan comes with a bound; its plan, when it has one
-        cheaper than `best`, is where the stages start."""
+        cheaper than `best`, is where the stages start. Where that plan is not proven cheapest,
+        the stages leave COST_PROOF_SHARE of the time to the same MIP for its bound (`cost_proof`)."""
         clock = self.share(COST_TURN_SHARE)
         job = (self.plan, self.start_horizon, self.backend, clock.remaining(), self.base)
         costed = _cost_bound(None, *job, probe=True)
         self.cheapest, self.pool_plan = costed.bound, costed.plan
         if costed.plan is None:
+            # no plan from the pool's MIP in its turn: the search needs the time more (the large
+            # benchmark as a cost plan: the probe had its LP only, and the proof's turn below
+            # ended at 63 s of 60 with no bound, and a dearer plan)
             return best
+        left = self.clock.remaining()
+        reserve = None if self.clock.limit is None else COST_PROOF_SHARE * self.clock.limit
+        proven = costed.bound is not None and costed.bound >= Fraction(costed.plan.cost) - COST_TOLERANCE
+        if not proven and left is not None and reserve is not None and reserve >= COST_PROOF_LEAST:
+            # the probe stops at the MIP's first solution that is a plan, where its bound is low
+            # (gpu-onboarding at 60 s: $8,581, where the MIP proves $10,400 in 18-21 s alone):
+            # the end of the time goes to that proof, where it is long enough to hold one
+            self.proof_turn, self.clock = self.clock, Clock(max(0.0, left - reserve))
         return self.taken(costed.plan, best) or best
 
     def _costed_optimal(self) -> bool:
@@ -1746,6 +1775,11 @@ EARLIEST_FREE_SECONDS = 5.0
 plans (see `solve`)."""
 COST_TURN_SHARE = 0.25
 """With one worker, the share of the time limit for the cost child's work in turn (`costed_in_turn`)."""
+COST_PROOF_SHARE = 0.4
+"""With one worker, the share of the time limit kept at the end for the drive pool's cost MIP, when
+its probe gave no plan (`costed_in_turn`)."""
+COST_PROOF_LEAST = 15.0
+"""Seconds at least for that turn, else it is not taken (gpu-onboarding: the proof takes 19-21 s)."""
 COST_POOL_SHARE = 0.85
 """Of a cost search's child's time left after its LP, what the drive pool's cost MIP may take; the
 rest prices its solution drive by drive (medium benchmark as a cost plan: 0.1 s)."""
