@@ -2275,3 +2275,35 @@ def test_a_warm_start_with_more_drives_than_fit_keeps_them_all() -> None:
     assert warmed is not None and warmed[0].found is not None
     leaves = [Fraction(17 + 24 * (k % 2)) * HOUR for k in range(len(names))]
     assert routes_of(warmed[0].found) == {(name, "freight", t) for name, t in zip(names, leaves, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("limit", "bound", "has_plan", "turn"),
+    [
+        (60, 8_581, True, True),  # gpu-onboarding's probe: a plan its bound does not prove
+        (30, 8_581, True, False),  # 40 % of 30 s is under COST_PROOF_LEAST: too short for the proof
+        (60, 10_400, True, False),  # the probe proved its plan: nothing to prove
+        (60, 8_581, False, False),  # no plan from the probe: the search needs the time (large)
+    ],
+)
+def test_one_worker_keeps_the_end_for_the_cost_proof_only_where_it_can_help(
+    monkeypatch: pytest.MonkeyPatch, limit: int, bound: int, has_plan: bool, turn: bool
+) -> None:
+    """With one worker the in-turn probe (`costed_in_turn`) hands the stages a shorter clock, and
+    keeps COST_PROOF_SHARE of the limit for the pool's cost MIP (`cost_proof`), only where its
+    plan is not proven by its bound and that share is at least COST_PROOF_LEAST."""
+    solve_module = importlib.import_module("transferplan.solve")
+    made = SimpleNamespace(cost=10_400.0) if has_plan else None
+    report = solve_module.PoolReport(Fraction(bound), made)  # type: ignore[arg-type]
+    monkeypatch.setattr(solve_module, "_cost_bound", lambda *_args, **_kwargs: report)
+    monkeypatch.setattr(solve_module._Optimiser, "taken", lambda *_args: None)
+    plan = load(ROOT / "examples" / "gpu-onboarding.yaml")
+    optimiser = _Optimiser(plan, "highs", Clock(limit), None, workers=1)
+    whole = optimiser.clock
+    optimiser.costed_in_turn(None)
+    assert (optimiser.proof_turn is whole) is turn
+    if turn:
+        kept = solve_module.COST_PROOF_SHARE * limit
+        assert optimiser.clock.limit == pytest.approx(limit - kept, abs=1.0)
+    else:
+        assert optimiser.clock is whole
