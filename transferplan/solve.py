@@ -341,8 +341,8 @@ class _Optimiser:
         self.cheapest, self.pool_plan = costed.bound, costed.plan
         if costed.plan is None:
             # no plan from the pool's MIP in its turn: the search needs the time more (the large
-            # benchmark as a cost plan: the probe had its LP only, and the proof's turn below
-            # ended at 63 s of 60 with no bound, and a dearer plan)
+            # benchmark as a cost plan, 40 days, at 60 s: with the proof's turn below taken there,
+            # the solve ended at 63 s with a bound of 0 and a dearer plan)
             return best
         left = self.clock.remaining()
         reserve = None if self.clock.limit is None else COST_PROOF_SHARE * self.clock.limit
@@ -1780,7 +1780,7 @@ COST_TURN_SHARE = 0.25
 """With one worker, the share of the time limit for the cost child's work in turn (`costed_in_turn`)."""
 COST_PROOF_SHARE = 0.4
 """With one worker, the share of the time limit kept at the end for the drive pool's cost MIP, when
-its probe gave no plan (`costed_in_turn`)."""
+its probe's plan is not proven by its bound (`costed_in_turn`, `cost_proof`)."""
 COST_PROOF_LEAST = 15.0
 """Seconds at least for that turn, else it is not taken (gpu-onboarding: the proof takes 19-21 s)."""
 COST_POOL_SHARE = 0.85
