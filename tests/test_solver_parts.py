@@ -2281,7 +2281,7 @@ def test_a_warm_start_with_more_drives_than_fit_keeps_them_all() -> None:
     ("limit", "bound", "has_plan", "turn"),
     [
         (60, 8_581, True, True),  # gpu-onboarding's probe: a plan its bound does not prove
-        (30, 8_581, True, False),  # 40 % of 30 s is under COST_PROOF_LEAST: too short for the proof
+        (30, 8_581, True, False),  # 45 % of 30 s is under COST_PROOF_LEAST: too short for the proof
         (60, 10_400, True, False),  # the probe proved its plan: nothing to prove
         (60, 8_581, False, False),  # no plan from the probe: the search needs the time (large)
     ],

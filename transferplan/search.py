@@ -611,7 +611,7 @@ def relaxed_cost_bound(
 
 
 def pooled_cost(
-    form: Formulation, backend: str, clock: Clock, first: bool = False, start: Found | None = None
+    form: Formulation, backend: str, clock: Clock, first: bool = False, start: Found | None = None, proof: bool = False
 ) -> tuple[Fraction | None, Found | None]:
     """The drive pool's cheapest plan, `cost_relaxation` (`form`) as a MIP: a cost no plan
     finishing by the end of its grid can beat (its solver's bound), and its best solution (None
@@ -625,10 +625,11 @@ def pooled_cost(
     plan (the same $3,400 there; on gpu-onboarding the split runs late).
 
     `first`: stop at the first solution (gpu-onboarding: 1 s, where the optimum takes 3 s and its
-    proof 14 s). `start`: an earlier solution of this model, the MIP start."""
+    proof 14 s). `start`: an earlier solution of this model, the MIP start. `proof`: the bound is
+    what is wanted, so no effort goes to primal heuristics."""
     given = None if start is None else dict(enumerate(start.solution.values.tolist()))
     stop = sys.float_info.max if first else None  # any solution at all is good enough
-    sol = solve_model(form.model, backend, clock.slice(1.0), start=given, stop_at=stop)
+    sol = solve_model(form.model, backend, clock.slice(1.0), start=given, stop_at=stop, proof=proof)
     bound = None if sol.bound is None else Fraction(sol.bound).limit_denominator(10**6)
     return bound, (Found(form, sol, form.grid.horizon) if sol.found else None)
 
