@@ -322,7 +322,7 @@ class _Optimiser:
         found = outcome.found
         if found is None or outcome.proven or self.clock.out():
             return
-        if self.cheapest is not None and self.cheapest >= Fraction(found.cost) - COST_TOLERANCE:
+        if _cost_proven(self.cheapest, found.cost):
             return
         grid = build_grid(self.plan, self.start_horizon, self.plan.resolution)
         # no effort on better solutions: the bound is what is wanted (the medium cost plan, 20 days,
@@ -350,8 +350,8 @@ class _Optimiser:
             return best
         left = self.clock.remaining()
         reserve = None if self.clock.limit is None else COST_PROOF_SHARE * self.clock.limit
-        proven = costed.bound is not None and costed.bound >= Fraction(costed.plan.cost) - COST_TOLERANCE
-        if not proven and left is not None and reserve is not None and reserve >= COST_PROOF_LEAST:
+        unproven = not _cost_proven(costed.bound, costed.plan.cost)
+        if unproven and left is not None and reserve is not None and reserve >= COST_PROOF_LEAST:
             # the probe stops at the MIP's first solution that is a plan, where its bound is low
             # (gpu-onboarding at 60 s: $8,581, where the MIP proves $10,400 in 18-21 s alone):
             # the end of the time goes to that proof, where it is long enough to hold one
@@ -363,12 +363,8 @@ class _Optimiser:
         (the medium benchmark as a cost plan at 60 s: $3,400 proven at 15 s, where the stages
         ran on to 45 s)."""
         report = PoolReport(self.cheapest, self.pool_plan) if self.costing is None else self.costing.latest()
-        return (
-            isinstance(report, PoolReport)
-            and report.plan is not None
-            and report.bound is not None
-            and report.bound >= Fraction(report.plan.cost) - COST_TOLERANCE
-        )
+        made = report.plan if isinstance(report, PoolReport) else None
+        return made is not None and _cost_proven(report.bound, made.cost)
 
     def adopt(self, outcome: Outcome, search: Search) -> tuple[Outcome, Search]:
         """The plan the pool bound's stage made, with a search on its own grid, when it is better
@@ -1290,7 +1286,7 @@ class _Optimiser:
         bound = self.cheapest
         if bound is None or grid.horizon != self.start_horizon:
             bound = None if clock.out() else relaxed_cost_bound(self.plan, grid, self.backend, clock)
-        return bound, bound is not None and bound >= Fraction(found.cost) - COST_TOLERANCE
+        return bound, _cost_proven(bound, found.cost)
 
     def lower_bound(self, outcome: Outcome, found: Found) -> Fraction | None:
         """A makespan no continuous-time plan can beat (seconds)."""
@@ -1550,7 +1546,7 @@ def _cost_bound(
             break  # the pool's solutions over-promise here: no plan is likely from a better one
         if state.plan is None or priced.found.cost < state.plan.cost:
             state = replace(state, plan=priced.found)
-        if mip.out() or (state.bound is not None and state.bound >= Fraction(pooled.cost) - COST_TOLERANCE):
+        if mip.out() or _cost_proven(state.bound, pooled.cost):
             break
     return state
 
@@ -1620,6 +1616,11 @@ def _fitting(found: Found) -> Fraction:
 def _meets(bound: Fraction, makespan: Fraction) -> bool:
     """Whether a lower bound proves a plan of this makespan optimal (PROVEN_TOLERANCE)."""
     return bound >= makespan * (1 - PROVEN_TOLERANCE)
+
+
+def _cost_proven(bound: Fraction | None, cost: float) -> bool:
+    """Whether a cost bound proves a plan of this cost the cheapest (COST_TOLERANCE)."""
+    return bound is not None and bound >= Fraction(cost) - COST_TOLERANCE
 
 
 def _paced(clock: Clock, seconds: float) -> Clock:
