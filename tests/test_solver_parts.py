@@ -644,6 +644,37 @@ def test_a_baseline_whose_mode_cannot_reach_a_destination_is_impossible_at_once(
     assert "no way" not in network.note
 
 
+def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers the pool bound's child starts as soon as the convoys' search estimates a
+    first completion (the medium benchmark: 344 h at about 3 s), not after their routes are timed
+    and the relaxed LP has run (about 9.6 s of a 60 s solve): the child's climb has that much
+    longer. Its top is the estimate; from the flow bound (148 h) the climb passes 282 h in under
+    2 s, so the bound at 15 s is at least that."""
+    solve_module = importlib.import_module("transferplan.solve")
+    events: list[tuple[str, Any]] = []
+    real_beside, real_timed = solve_module.Beside, _Optimiser.timed
+
+    def beside(function: Any, *args: Any) -> Any:
+        events.append(("child", function.__name__, args))
+        return real_beside(function, *args)
+
+    def timed(self: _Optimiser, *args: Any, **kwargs: Any) -> Any:
+        events.append(("timed", None, args))
+        return real_timed(self, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "Beside", beside)
+    monkeypatch.setattr(_Optimiser, "timed", timed)
+    plan = Plan.model_validate(generate("medium", 0))
+    result = solve(plan, time_limit=15, workers=2, baselines=False)
+    assert result.verified and result.lower_bound_hours is not None
+    assert 282 <= result.lower_bound_hours <= result.makespan_hours
+    kinds = [(kind, name) for kind, name, _ in events]
+    assert kinds.count(("child", "_pooled_bound")) == 1  # started once, early, and not again
+    assert kinds.index(("child", "_pooled_bound")) < kinds.index(("timed", None))
+    top = next(args[2] for kind, name, args in events if name == "_pooled_bound")
+    assert top == 344 * HOUR  # the convoys' estimate, which their timing then confirms
+
+
 def test_the_pool_bound_never_passes_a_proven_optimum() -> None:
     """The lane of the convoy test above has its optimum at 23 + 2 x 25/18 = 25.78 h (drives
     written and read one after the other). One bay at each end leaves the pool nothing to share,

@@ -449,7 +449,13 @@ class _Optimiser:
         # another plan, say) is no start for the drives: the convoys still run.
         started = best is not None and best[0].found is not None and not big and bool(self.hint)
         if by_convoys and not started and not convoyed_first:
-            convoyed = self.first_convoys(grid, big)
+            # with a second worker the bound's child starts at the convoys' first estimate, while
+            # they search on and are timed (medium at 60 s: at 3.3 s, not 9.6 s). Not on a big
+            # plan, whose convoys' own estimate searches on for minutes, slower beside the child
+            # (large at 300 s: convoys at 780 and 786 h, plans 757.7 and 765.1 h, where alone 774 h
+            # and 751.3 h; the bound 576 h, not 564 h)
+            early = makespan and not big and not self.grows and self.workers > 1 and self.plan.budget is None
+            convoyed = self.first_convoys(grid, big, estimated=self.early_bound if early else None)
             if best is None or (convoyed is not None and _better(self.plan, convoyed[0], best[0])):
                 best = convoyed
             elif best[0].found is not None:
@@ -668,8 +674,22 @@ class _Optimiser:
     def pool_bound(
         self, best: tuple[Outcome, Search] | None, top: Fraction, clock: Clock, resolution: Fraction | None
     ) -> None:
-        """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`."""
-        if best is None or best[0].found is None or self.inflow >= best[0].found.makespan * 0.99:
+        """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`, once
+        (a child started at the convoys' first estimate, `early_bound`, is that one)."""
+        if best is None or best[0].found is None or self.beside is not None:
+            return
+        self._pool_bound(best[0].found.makespan, top, clock, resolution)
+
+    def early_bound(self, done: Fraction) -> None:
+        """The pool bound's child, started as soon as the convoys' search has a first estimate
+        (`done`: their routes deliver everything by then), not once they are timed: the child's
+        checks can use all the time they get, and the climb needs no plan, only a top."""
+        if self.beside is None:
+            self._pool_bound(done, done, Clock(self.clock.remaining()), self.bound_resolution(done))
+
+    def _pool_bound(self, made: Fraction, top: Fraction, clock: Clock, resolution: Fraction | None) -> None:
+        """`pool_bound` for a plan (or estimate) completing at `made`."""
+        if self.inflow >= made * 0.99:
             return
         # in a child the plan from the pool's drive counts may take all the time left; in turn
         # with the search, no more than `counted` gets there
@@ -690,7 +710,13 @@ class _Optimiser:
             self.pool_plan = report.plan
 
     def convoys(
-        self, grid: Grid, share: float, finer: bool = True, cap: float | None = None, patient: bool = True
+        self,
+        grid: Grid,
+        share: float,
+        finer: bool = True,
+        cap: float | None = None,
+        patient: bool = True,
+        estimated: Callable[[Fraction], None] | None = None,
     ) -> tuple[Outcome, Search] | None:
         """A plan fast from drives travelling in convoys (see convoys.py), or None.
 
@@ -698,7 +724,8 @@ class _Optimiser:
         data can make with them, exactly; finer stages start from it. Large grids are searched on a
         coarse one (departures rounded the safe way), then the best itinerary is timed on the fine
         (unless not `finer`: the caller does that later). `cap`: seconds at most, once a first plan
-        is found. Not `patient`: no longer than that without one either.
+        is found. Not `patient`: no longer than that without one either. `estimated` is handed
+        each completion the search estimates, as it finds them.
         """
         limit = self.clock.limit
         budget = None if limit is None else limit * share
@@ -718,6 +745,12 @@ class _Optimiser:
         patience = self.share(1.0, of_left=0.8) if patient else None
         seen: list[tuple[frozenset[tuple[str, str, Fraction]], Fraction]] = []
         fleet_plan, names = _fleet_plan(self.plan, self.base.fleet)
+
+        def met(routes: frozenset[tuple[str, str, Fraction]], done: Fraction) -> None:
+            seen.append((_renamed(routes, names), done))
+            if estimated is not None:
+                estimated(done)
+
         found = best_itinerary(
             fleet_plan,
             grid,
@@ -726,7 +759,7 @@ class _Optimiser:
             reporter.say,
             self.base.use_links,
             patience=patience,
-            each=lambda routes, done: seen.append((_renamed(routes, names), done)),
+            each=met,
         )
         if found is None:
             return None
@@ -771,15 +804,17 @@ class _Optimiser:
         uses them."""
         return bool(self.plan.routes and self.plan.drives and self.base.use_drives)
 
-    def first_convoys(self, grid: Grid, big: bool, patient: bool = True) -> tuple[Outcome, Search] | None:
+    def first_convoys(
+        self, grid: Grid, big: bool, patient: bool = True, estimated: Callable[[Fraction], None] | None = None
+    ) -> tuple[Outcome, Search] | None:
         """The convoys' plan, the first of a plan big enough for them (`convoys`)."""
         # a big plan's convoys are timed on the plan's own grid only after the bounds: that is
         # slow (large benchmark: an LP of 2.5-5 s per check) and the bounds need the time. For
         # cost, the convoys' routes are priced by the same LP (`run` minimises cost): a first plan
         # where the exact search alone finds none in minutes
         if big:
-            return self.convoys(grid, CONVOY_SHARE_BIG, finer=False, patient=patient)
-        return self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS, patient=patient)
+            return self.convoys(grid, CONVOY_SHARE_BIG, finer=False, patient=patient, estimated=estimated)
+        return self.convoys(grid, CONVOY_SHARE, cap=CONVOY_SECONDS, patient=patient, estimated=estimated)
 
     def _longer(self) -> Grid:
         """The grid of a horizon FIT_LONGER times the present one, which becomes the horizon."""
