@@ -644,12 +644,16 @@ def test_a_baseline_whose_mode_cannot_reach_a_destination_is_impossible_at_once(
     assert "no way" not in network.note
 
 
-def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("horizon", [True, False])
+def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(
+    monkeypatch: pytest.MonkeyPatch, horizon: bool
+) -> None:
     """With two workers the pool bound's child starts as soon as the convoys' search estimates a
     first completion (the medium benchmark: 344 h at about 3 s), not after their routes are timed
     and the relaxed LP has run (about 9.6 s of a 60 s solve): the child's climb has that much
-    longer. Its top is the estimate; from the flow bound (148 h) the climb passes 282 h in under
-    2 s, so the bound at 15 s is at least that."""
+    longer. Its top is the estimate, the one the timing then starts from; from the flow bound
+    (148 h) the climb passes 282 h in under 2 s, so the bound at 15 s is at least that. Without
+    its horizon the plan's first convoys set one (`fitted`), and the child starts there too."""
     solve_module = importlib.import_module("transferplan.solve")
     events: list[tuple[str, Any]] = []
     real_beside, real_timed = solve_module.Beside, _Optimiser.timed
@@ -664,7 +668,8 @@ def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(monkey
 
     monkeypatch.setattr(solve_module, "Beside", beside)
     monkeypatch.setattr(_Optimiser, "timed", timed)
-    plan = Plan.model_validate(generate("medium", 0))
+    data = generate("medium", 0)
+    plan = Plan.model_validate(data if horizon else {key: data[key] for key in data if key != "horizon"})
     result = solve(plan, time_limit=15, workers=2, baselines=False)
     assert result.verified and result.lower_bound_hours is not None
     assert 282 <= result.lower_bound_hours <= result.makespan_hours
@@ -672,7 +677,8 @@ def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(monkey
     assert kinds.count(("child", "_pooled_bound")) == 1  # started once, early, and not again
     assert kinds.index(("child", "_pooled_bound")) < kinds.index(("timed", None))
     top = next(args[2] for kind, name, args in events if name == "_pooled_bound")
-    assert top == 344 * HOUR  # the convoys' estimate, which their timing then confirms
+    timed_upper = next(args[1] for kind, _name, args in events if kind == "timed")
+    assert top == timed_upper  # the convoys' estimate, which their timing then takes as its top
 
 
 def test_the_pool_bound_never_passes_a_proven_optimum() -> None:

@@ -449,13 +449,7 @@ class _Optimiser:
         # another plan, say) is no start for the drives: the convoys still run.
         started = best is not None and best[0].found is not None and not big and bool(self.hint)
         if by_convoys and not started and not convoyed_first:
-            # with a second worker the bound's child starts at the convoys' first estimate, while
-            # they search on and are timed (medium at 60 s: at 3.3 s, not 9.6 s). Not on a big
-            # plan, whose convoys' own estimate searches on for minutes, slower beside the child
-            # (large at 300 s: convoys at 780 and 786 h, plans 757.7 and 765.1 h, where alone 774 h
-            # and 751.3 h; the bound 576 h, not 564 h)
-            early = makespan and not big and not self.grows and self.workers > 1 and self.plan.budget is None
-            convoyed = self.first_convoys(grid, big, estimated=self.early_bound if early else None)
+            convoyed = self.first_convoys(grid, big, estimated=self.early(big))
             if best is None or (convoyed is not None and _better(self.plan, convoyed[0], best[0])):
                 best = convoyed
             elif best[0].found is not None:
@@ -679,6 +673,15 @@ class _Optimiser:
         if best is None or best[0].found is None or self.beside is not None:
             return
         self._pool_bound(best[0].found.makespan, top, clock, resolution)
+
+    def early(self, big: bool) -> Callable[[Fraction], None] | None:
+        """`early_bound`, where the bound's child may start at the convoys' first estimate: with a
+        second worker, for the makespan, without a budget (the convoys' estimate ignores it), and
+        not on a `big` plan, whose convoys' own estimate searches on for minutes and is slower
+        beside the child (large at 300 s: its convoys at 780 and 786 h, the plans 757.7 and
+        765.1 h, where alone 774 h and 751.3 h; the bound 576 h, where 564 h)."""
+        applies = self.plan.objective == "makespan" and self.workers > 1 and self.plan.budget is None
+        return self.early_bound if applies and not big else None
 
     def early_bound(self, done: Fraction) -> None:
         """The pool bound's child, started as soon as the convoys' search has a first estimate
@@ -915,10 +918,10 @@ class _Optimiser:
             # 45 s of it), so a plan small enough for the exact stages has them look no longer
             # than with a horizon, then FIT_LONGER times as far. A big plan has nothing else.
             big = self._big(grid)
-            first = self.first_convoys(grid, big, patient=widened or big)
+            first = self.first_convoys(grid, big, patient=widened or big, estimated=self.early(big))
             if fit is None and not widened and not big and (first is None or first[0].found is None):
                 grid = self._longer()
-                first = self.first_convoys(grid, self._big(grid))
+                first = self.first_convoys(grid, self._big(grid), estimated=self.early(self._big(grid)))
             if first is not None and (fit is None or _better(self.plan, first[0], fit[0])):
                 fit = first
             else:
