@@ -655,7 +655,7 @@ def test_the_pool_bound_starts_beside_the_convoys_at_their_first_estimate(
     (148 h) the climb passes 282 h in under 2 s, so the bound at 15 s is at least that. Without
     its horizon the plan's first convoys set one (`fitted`), and the child starts there too."""
     solve_module = importlib.import_module("transferplan.solve")
-    events: list[tuple[str, Any]] = []
+    events: list[tuple[str, str | None, tuple[Any, ...]]] = []  # (what, which child, its arguments)
     real_beside, real_timed = solve_module.Beside, _Optimiser.timed
 
     def beside(function: Any, *args: Any) -> Any:

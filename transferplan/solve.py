@@ -680,8 +680,8 @@ class _Optimiser:
         not on a `big` plan, whose convoys' own estimate searches on for minutes and is slower
         beside the child (large at 300 s: its convoys at 780 and 786 h, the plans 757.7 and
         765.1 h, where alone 774 h and 751.3 h; the bound 576 h, where 564 h)."""
-        applies = self.plan.objective == "makespan" and self.workers > 1 and self.plan.budget is None
-        return self.early_bound if applies and not big else None
+        applies = self.plan.objective == "makespan" and self.workers > 1 and self.plan.budget is None and not big
+        return self.early_bound if applies else None
 
     def early_bound(self, done: Fraction) -> None:
         """The pool bound's child, started as soon as the convoys' search has a first estimate
