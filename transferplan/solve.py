@@ -668,9 +668,8 @@ class _Optimiser:
     def pool_bound(
         self, best: tuple[Outcome, Search] | None, top: Fraction, clock: Clock, resolution: Fraction | None
     ) -> None:
-        """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`, once
-        (a child started at the convoys' first estimate, `early_bound`, is that one)."""
-        if best is None or best[0].found is None or self.beside is not None:
+        """Raise the lower bound with the drive-pool MIP (search.pooled_bound) below `top`."""
+        if best is None or best[0].found is None:
             return
         self._pool_bound(best[0].found.makespan, top, clock, resolution)
 
@@ -687,12 +686,12 @@ class _Optimiser:
         """The pool bound's child, started as soon as the convoys' search has a first estimate
         (`done`: their routes deliver everything by then), not once they are timed: the child's
         checks can use all the time they get, and the climb needs no plan, only a top."""
-        if self.beside is None:
-            self._pool_bound(done, done, Clock(self.clock.remaining()), self.bound_resolution(done))
+        self._pool_bound(done, done, Clock(self.clock.remaining()), self.bound_resolution(done))
 
     def _pool_bound(self, made: Fraction, top: Fraction, clock: Clock, resolution: Fraction | None) -> None:
-        """`pool_bound` for a plan (or estimate) completing at `made`."""
-        if self.inflow >= made * 0.99:
+        """`pool_bound` for a plan (or estimate) completing at `made`; not again while a child
+        runs (one started at the convoys' first estimate, `early_bound`, is that one)."""
+        if self.beside is not None or self.inflow >= made * 0.99:
             return
         # in a child the plan from the pool's drive counts may take all the time left; in turn
         # with the search, no more than `counted` gets there
@@ -921,7 +920,8 @@ class _Optimiser:
             first = self.first_convoys(grid, big, patient=widened or big, estimated=self.early(big))
             if fit is None and not widened and not big and (first is None or first[0].found is None):
                 grid = self._longer()
-                first = self.first_convoys(grid, self._big(grid), estimated=self.early(self._big(grid)))
+                longer_big = self._big(grid)
+                first = self.first_convoys(grid, longer_big, estimated=self.early(longer_big))
             if first is not None and (fit is None or _better(self.plan, first[0], fit[0])):
                 fit = first
             else:
